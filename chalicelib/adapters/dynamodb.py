@@ -1,0 +1,168 @@
+"""DynamoDB through PynamoDB: the tickets table and the poller's checkpoints.
+
+Every read and write of Kemala's own tables is in this module. Tickets carry a version
+attribute, so two writers racing on one ticket cannot silently overwrite each other.
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.domain.tickets import Classification, HistoryEntry, Status, Ticket
+
+
+class TicketNotFoundError(KeyError):
+    """No ticket has that id."""
+
+
+class ConcurrentUpdateError(Exception):
+    """The ticket changed since it was read; the caller retries with a fresh copy."""
+
+
+def _is_condition_failure(error: Exception) -> bool:
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+class AgencyIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "agency-received"
+        projection = AllProjection()
+
+    agency = UnicodeAttribute(hash_key=True)
+    received_at = UTCDateTimeAttribute(range_key=True)
+
+
+class TicketModel(Model):
+    class Meta:
+        table_name = os.environ.get("TICKETS_TABLE", "kemala-dev-tickets")
+
+    ticket_id = UnicodeAttribute(hash_key=True)
+    channel = UnicodeAttribute()
+    source_id = UnicodeAttribute()
+    text = UnicodeAttribute()
+    author = UnicodeAttribute(null=True)
+    received_at = UTCDateTimeAttribute()
+    status = UnicodeAttribute()
+    agency = UnicodeAttribute(null=True)
+    classification = JSONAttribute(null=True)
+    due_at = UTCDateTimeAttribute(null=True)
+    notified_at = UTCDateTimeAttribute(null=True)
+    acknowledged_at = UTCDateTimeAttribute(null=True)
+    escalated_at = UTCDateTimeAttribute(null=True)
+    task_token = UnicodeAttribute(null=True)
+    reply_id = UnicodeAttribute(null=True)
+    history = JSONAttribute(default=list)
+    version = VersionAttribute()
+    by_agency = AgencyIndex()
+
+
+class CheckpointModel(Model):
+    class Meta:
+        table_name = os.environ.get("CHECKPOINTS_TABLE", "kemala-dev-checkpoints")
+
+    stream = UnicodeAttribute(hash_key=True)
+    since_id = NumberAttribute()  # X ids are 64-bit integers: compared as numbers, not strings
+    updated_at = UTCDateTimeAttribute()
+
+
+def _to_model(ticket: Ticket) -> TicketModel:
+    c = ticket.classification
+    model = TicketModel(
+        ticket.ticket_id,
+        channel=ticket.channel, source_id=ticket.source_id, text=ticket.text, author=ticket.author,
+        received_at=ticket.received_at, status=ticket.status.value, agency=ticket.agency,
+        classification=None if c is None else {
+            "agency": c.agency, "region": c.region, "urgency": c.urgency,
+            "confidence": c.confidence, "evidence": c.evidence,
+        },
+        due_at=ticket.due_at, notified_at=ticket.notified_at, acknowledged_at=ticket.acknowledged_at,
+        escalated_at=ticket.escalated_at, task_token=ticket.task_token, reply_id=ticket.reply_id,
+        history=[{"at": h.at.isoformat(), "status": h.status.value, "note": h.note} for h in ticket.history],
+    )
+    model.version = ticket.version
+    return model
+
+
+def _to_ticket(model: TicketModel) -> Ticket:
+    c = model.classification
+    return Ticket(
+        ticket_id=model.ticket_id, channel=model.channel, source_id=model.source_id, text=model.text,
+        author=model.author, received_at=model.received_at, status=Status(model.status),
+        classification=None if c is None else Classification(**c), agency=model.agency,
+        due_at=model.due_at, notified_at=model.notified_at, acknowledged_at=model.acknowledged_at,
+        escalated_at=model.escalated_at, task_token=model.task_token, reply_id=model.reply_id,
+        history=[HistoryEntry(datetime.fromisoformat(h["at"]), Status(h["status"]), h["note"]) for h in model.history],
+        version=model.version,
+    )
+
+
+class DynamoTicketRepository:
+    """Tickets in DynamoDB; `add` is the idempotent create that makes intake exactly-once."""
+
+    def add(self, ticket: Ticket) -> bool:
+        """Store a new ticket; False (and nothing written) when a ticket with that id exists."""
+        model = _to_model(ticket)
+        try:
+            model.save(condition=TicketModel.ticket_id.does_not_exist())
+        except PutError as error:
+            if _is_condition_failure(error):
+                return False
+            raise
+        ticket.version = model.version
+        return True
+
+    def get(self, ticket_id: str) -> Ticket:
+        try:
+            return _to_ticket(TicketModel.get(ticket_id, consistent_read=True))
+        except DoesNotExist:
+            raise TicketNotFoundError(ticket_id) from None
+
+    def save(self, ticket: Ticket) -> None:
+        """Write back a ticket read earlier; fails if someone else wrote it in between."""
+        model = _to_model(ticket)
+        try:
+            model.save()
+        except PutError as error:
+            if _is_condition_failure(error):
+                raise ConcurrentUpdateError(ticket.ticket_id) from error
+            raise
+        ticket.version = model.version
+
+    def by_agency(self, agency: str, limit: int = 50) -> list[Ticket]:
+        query = TicketModel.by_agency.query(agency, scan_index_forward=False, limit=limit)
+        return [_to_ticket(model) for model in query]
+
+    def scan_all(self) -> list[Ticket]:
+        return [_to_ticket(model) for model in TicketModel.scan()]
+
+
+class DynamoCheckpointStore:
+    """Where each poll stream (one per search query) last stopped."""
+
+    def get(self, stream: str) -> str | None:
+        try:
+            return str(CheckpointModel.get(stream, consistent_read=True).since_id)
+        except DoesNotExist:
+            return None
+
+    def put(self, stream: str, since_id: str) -> None:
+        """Move the checkpoint forward only: a slow, stale poller can never move it back."""
+        checkpoint = CheckpointModel(stream, since_id=int(since_id), updated_at=datetime.now(timezone.utc))
+        try:
+            checkpoint.save(
+                condition=CheckpointModel.stream.does_not_exist() | (CheckpointModel.since_id < int(since_id))
+            )
+        except PutError as error:
+            if not _is_condition_failure(error):
+                raise

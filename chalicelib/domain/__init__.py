@@ -1,0 +1,1 @@
+"""The pure core of Kemala: tickets, routing, SLA clocks and messages. No AWS in here."""

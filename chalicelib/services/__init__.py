@@ -1,0 +1,1 @@
+"""Use cases: what Kemala does, written against the adapters' small interfaces."""

@@ -1,0 +1,47 @@
+"""What the API shows people: a ticket's public status and the acknowledgement page (Indonesian, WIB)."""
+from __future__ import annotations
+
+from html import escape
+
+from chalicelib.domain.directory import Directory
+from chalicelib.domain.messages import format_wib
+from chalicelib.domain.tickets import Status, Ticket
+
+STATUS_LABELS = {
+    Status.RECEIVED: "Diterima",
+    Status.CLASSIFIED: "Sedang diteruskan",
+    Status.ASSIGNED: "Sedang diteruskan",
+    Status.NOTIFIED: "Diteruskan ke instansi",
+    Status.AWAITING_ACK: "Menunggu tanggapan instansi",
+    Status.ACKNOWLEDGED: "Ditanggapi instansi",
+    Status.ESCALATED: "Dieskalasi ke Kantor Gubernur",
+}
+
+
+def public_status(ticket: Ticket, directory: Directory) -> dict:
+    """No author and no task token: only what the citizen and the public may see."""
+    def wib(moment):
+        return format_wib(moment) if moment else None
+
+    return {
+        "ticket_id": ticket.ticket_id,
+        "status": ticket.status.value,
+        "status_label": STATUS_LABELS[ticket.status],
+        "agency": ticket.agency,
+        "agency_name": directory[ticket.agency].name if ticket.agency else None,
+        "received": wib(ticket.received_at),
+        "due": wib(ticket.due_at),
+        "acknowledged": wib(ticket.acknowledged_at),
+        "escalated": wib(ticket.escalated_at),
+    }
+
+
+def acknowledge_form(ticket_id: str, agency: str, sig: str) -> str:
+    """A confirmation page: the e-mailed link only shows it, so a link scanner cannot acknowledge."""
+    t, a, s = escape(ticket_id), escape(agency), escape(sig)
+    return f"""<!doctype html>
+<html lang="id"><head><meta charset="utf-8"><title>Konfirmasi tiket {t}</title></head>
+<body><h1>Konfirmasi penerimaan tiket {t}</h1>
+<p>Instansi: {a}</p>
+<form method="post" action="acknowledge?agency={a}&amp;sig={s}">
+<button type="submit">Kami terima dan tindak lanjuti</button></form></body></html>"""

@@ -1,0 +1,1 @@
+"""Infrastructure definitions: the CloudFormation merge template and the workflow ASL."""
