@@ -32,7 +32,7 @@ def poll_x(event):
     deps.metrics.add_metric("TicketsCreated", MetricUnit.Count, len(report.created))
     if report.rate_limited:
         deps.logger.warning("X rate limit reached; checkpoint kept", extra={"checkpoint": report.checkpoint})
-    deps.logger.info("poll finished", extra={"fetched": report.fetched, "created": report.created})
+    deps.logger.info("poll finished", extra={"fetched": report.fetched, "new_tickets": report.created})
     return {"fetched": report.fetched, "created": len(report.created), "checkpoint": report.checkpoint}
 
 

@@ -90,7 +90,8 @@ def _to_model(ticket: Ticket) -> TicketModel:
         escalated_at=ticket.escalated_at, task_token=ticket.task_token, reply_id=ticket.reply_id,
         history=[{"at": h.at.isoformat(), "status": h.status.value, "note": h.note} for h in ticket.history],
     )
-    model.version = ticket.version
+    if ticket.version is not None:
+        model.version = ticket.version
     return model
 
 

@@ -1,0 +1,1 @@
+"""The embedded local stack: AWS (moto) and X API emulators on loopback. Never shipped to Lambda."""

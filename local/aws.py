@@ -1,0 +1,131 @@
+"""The AWS emulator: moto's server on loopback, with Lambda tasks dispatched to the real handlers.
+
+Step Functions runs the real ASL (moto's `execute_state_machine`); when a Task invokes a Lambda
+function, moto's Lambda backend calls our dispatcher, which imports the function's Chalice handler
+("app.classify") and calls it in-process with a Lambda-like context. A handler exception comes
+back with the `x-amz-function-error` header, so the workflow's Retry and Catch see a failed task.
+"""
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import logging
+import os
+import traceback
+import uuid
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+
+import boto3
+from botocore.config import Config
+import requests
+from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.server import ThreadedMotoServer
+
+REGION = "ap-southeast-3"  # Jakarta
+ACCOUNT = "123456789012"
+
+
+@dataclass
+class LambdaContext:
+    """What Powertools reads from the Lambda context."""
+
+    function_name: str
+    invoked_function_arn: str
+    aws_request_id: str
+    memory_limit_in_mb: int = 512
+    function_version: str = "$LATEST"
+    log_group_name: str = "/aws/lambda/local"
+    log_stream_name: str = "local"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 30_000
+
+
+_handlers: dict[str, str] = {}  # function name -> "module.attribute"
+
+
+def _dispatch(self, function_name, qualifier, body, headers, response_headers):
+    name = function_name.rsplit(":", 1)[-1] if function_name.startswith("arn:") else function_name
+    module_name, _, attribute = _handlers[name].rpartition(".")
+    handler = getattr(importlib.import_module(module_name), attribute)
+    event = json.loads(body) if body else {}
+    context = LambdaContext(name, f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}", str(uuid.uuid4()))
+    try:
+        result = handler(event, context)
+    except Exception as error:  # reported to the caller the way Lambda reports an unhandled error
+        response_headers["x-amz-function-error"] = "Unhandled"
+        return json.dumps({
+            "errorType": type(error).__name__, "errorMessage": str(error),
+            "stackTrace": traceback.format_exception(error)[-3:],
+        }).encode()
+    return json.dumps(result).encode()
+
+
+@lru_cache(maxsize=None)
+def _cached_client(service: str, region: str, endpoint: str):
+    return boto3.client(service, region_name=region, endpoint_url=endpoint,
+                        aws_access_key_id="ak", aws_secret_access_key="sk",
+                        config=Config(retries={"total_max_attempts": 1}, read_timeout=300))
+
+
+def _speed_up_interpreter(endpoint: str) -> None:
+    """The ASL interpreter builds a new boto3 client for every task; reuse one per service instead."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+    from moto.stepfunctions.parser.asl.utils import boto_client
+
+    def boto_client_for(region, service, state_credentials=None):
+        return _cached_client(service, region, endpoint)
+
+    boto_client.boto_client_for = boto_client_for
+    lambda_eval_utils.boto_client_for = boto_client_for
+
+
+class LocalAws:
+    """moto's server in this process; `endpoint` is what AWS_ENDPOINT_URL points at."""
+
+    def __init__(self) -> None:
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.endpoint = ""
+        self._role_arn = ""
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    def start(self) -> "LocalAws":
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        os.environ.update({
+            "AWS_ENDPOINT_URL": self.endpoint, "MOTO_PORT": str(port), "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+        })
+        requests.post(f"{self.endpoint}/moto-api/config", json={
+            "stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False},
+        }, timeout=10).raise_for_status()
+        LambdaSimpleBackend.invoke = _dispatch
+        _speed_up_interpreter(self.endpoint)
+        self._role_arn = self.session().client("iam").create_role(
+            RoleName="kemala-local-lambda", AssumeRolePolicyDocument=json.dumps({
+                "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                        "Principal": {"Service": "lambda.amazonaws.com"}}]}),
+        )["Role"]["Arn"]
+        return self
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def session(self) -> boto3.session.Session:
+        return boto3.session.Session(region_name=REGION)
+
+    def create_function(self, name: str, handler: str) -> str:
+        """Registers a Lambda function whose invocations run `handler` ("module.attribute") in-process."""
+        _handlers[name] = handler
+        code = io.BytesIO()
+        with zipfile.ZipFile(code, "w") as archive:
+            archive.writestr("app.py", "# dispatched in-process by local.aws\n")
+        return self.session().client("lambda").create_function(
+            FunctionName=name, Runtime="python3.11", Handler=handler, Code={"ZipFile": code.getvalue()},
+            Role=self._role_arn,
+        )["FunctionArn"]

@@ -1,0 +1,117 @@
+"""Assembles the embedded local stack: AWS emulator, X API emulator, provisioned infra, Lambda
+functions bound to the Chalice handlers, and the Chalice HTTP API on localhost.
+
+Resources come from `infra.compose.merge_template` (what `chalice package` deploys); function
+environment comes from `.chalice/config.json` plus the template's per-function variables, as on AWS.
+An observer SQS queue, subscribed to every agency topic and the escalation topic, is the local
+stand-in for the agencies' inboxes.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+
+from chalice.config import Config
+from chalice.local import create_local_server
+from chalice.utils import to_cfn_resource_name
+
+from infra.compose import merge_template
+from local.aws import ACCOUNT, REGION, LocalAws
+from local.cfn import Provisioner, Resolver
+from local.x_emulator import CREDENTIALS, XEmulator
+
+ROOT = Path(__file__).resolve().parent.parent
+OBSERVER_QUEUE = "kemala-local-observer"
+
+
+class LocalStack:
+    def __init__(self, stage: str = "dev", sla_override_seconds: int | None = None, x: XEmulator | None = None) -> None:
+        self.stage = stage
+        self.sla_override_seconds = sla_override_seconds
+        self.aws = LocalAws()
+        self.x = x or XEmulator()
+        self.api_url = ""
+        self.state_machine_arn = ""
+        self.observer_queue_url = ""
+        self.function_names: dict[str, str] = {}  # chalice name -> deployed name
+        self._api_server = None
+
+    def start(self) -> "LocalStack":
+        self.aws.start()
+        self.x.start()
+        stage_config = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"][self.stage]
+        os.environ.update(stage_config["environment_variables"])
+        os.environ.update({"X_API_BASE_URL": self.x.base_url, "POWERTOOLS_TRACE_DISABLED": "true"})
+        if self.sla_override_seconds is not None:
+            os.environ["RESPONSE_SLA_OVERRIDE_SECONDS"] = str(self.sla_override_seconds)
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        app_module = importlib.import_module("app")
+
+        resolver = Resolver(REGION, ACCOUNT, {"Stage": self.stage, "RestAPI": "local",
+                                              "GovernorOfficeEmail": "gubernur@kemala.example",
+                                              "OperatorsEmail": "operator@kemala.example"})
+        chalice_app = app_module.app
+        functions = [(f.name, f.handler_string) for f in chalice_app.pure_lambda_functions]
+        functions += [(e.name, e.handler_string) for e in chalice_app.event_sources]
+        for name, handler in functions:
+            deployed = f"kemala-{self.stage}-{name}"
+            arn = self.aws.create_function(deployed, handler)
+            self.function_names[name] = deployed
+            resolver.refs[to_cfn_resource_name(name)] = deployed
+            resolver.attrs[to_cfn_resource_name(name)] = {"Arn": arn}
+
+        template = merge_template(self.stage)
+        session = self.aws.session()
+        Provisioner(session, resolver).create_all(template)
+        self.state_machine_arn = resolver.refs["TicketWorkflow"]
+        for logical, resource in template["Resources"].items():
+            variables = resource.get("Properties", {}).get("Environment", {}).get("Variables")
+            if variables and "Type" not in resource:  # a Chalice function's extra variables
+                os.environ.update({k: resolver.resolve(v) for k, v in variables.items()})
+        session.client("secretsmanager").put_secret_value(
+            SecretId=resolver.refs["XCredentialsSecret"], SecretString=json.dumps(CREDENTIALS))
+        self._subscribe_observer(session, template, resolver)
+        self._start_api(chalice_app)
+        return self
+
+    def _subscribe_observer(self, session, template: dict, resolver: Resolver) -> None:
+        sqs, sns = session.client("sqs"), session.client("sns")
+        self.observer_queue_url = sqs.create_queue(QueueName=OBSERVER_QUEUE)["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=self.observer_queue_url,
+                                             AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        for logical, resource in template["Resources"].items():
+            if resource.get("Type") == "AWS::SNS::Topic" and logical != "OperatorsTopic":
+                sns.subscribe(TopicArn=resolver.refs[logical], Protocol="sqs", Endpoint=queue_arn)
+
+    def _start_api(self, chalice_app) -> None:
+        config = Config.create(chalice_stage=self.stage, app_name="kemala", chalice_app=chalice_app)
+        self._api_server = create_local_server(chalice_app, config, "127.0.0.1", 0)
+        self.api_url = f"http://127.0.0.1:{self._api_server.server.server_address[1]}"
+        os.environ["PUBLIC_BASE_URL"] = self.api_url
+        threading.Thread(target=self._api_server.server.serve_forever, daemon=True).start()
+
+    def invoke(self, name: str, event: dict | None = None) -> dict:
+        """Invoke one of Kemala's Lambda functions through the emulator's Lambda API."""
+        response = self.aws.session().client("lambda").invoke(
+            FunctionName=self.function_names[name], Payload=json.dumps(event or {}).encode())
+        payload = json.loads(response["Payload"].read())
+        if response.get("FunctionError"):
+            raise RuntimeError(f"{name} failed: {payload}")
+        return payload
+
+    def poll(self) -> dict:
+        """What EventBridge does on AWS every minute: run the X poller once."""
+        return self.invoke("poll_x", {"version": "0", "id": "local", "detail-type": "Scheduled Event",
+                                      "source": "aws.events", "account": ACCOUNT, "time": "1970-01-01T00:00:00Z",
+                                      "region": REGION, "resources": [], "detail": {}})
+
+    def stop(self) -> None:
+        if self._api_server:
+            self._api_server.shutdown()
+        self.x.stop()
+        self.aws.stop()
