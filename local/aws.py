@@ -12,11 +12,14 @@ import io
 import json
 import logging
 import os
+import sys
+import threading
 import traceback
 import uuid
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import boto3
 from botocore.config import Config
@@ -46,6 +49,28 @@ class LambdaContext:
 
 
 _handlers: dict[str, str] = {}  # function name -> "module.attribute"
+_in_lambda = threading.local()
+
+
+class LambdaOutput(io.TextIOBase):
+    """stdout that sends what Lambda handlers print (structured logs, EMF metrics) to a log file,
+    the local stand-in for CloudWatch Logs, and everything else to the terminal."""
+
+    def __init__(self, terminal, log_path: Path) -> None:
+        self._terminal = terminal
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = log_path.open("a", encoding="utf-8", buffering=1)
+        self._lock = threading.Lock()
+
+    def write(self, text: str) -> int:
+        if getattr(_in_lambda, "active", False):
+            with self._lock:
+                return self._log.write(text)
+        return self._terminal.write(text)
+
+    def flush(self) -> None:
+        self._terminal.flush()
+        self._log.flush()
 
 
 def _dispatch(self, function_name, qualifier, body, headers, response_headers):
@@ -54,6 +79,7 @@ def _dispatch(self, function_name, qualifier, body, headers, response_headers):
     handler = getattr(importlib.import_module(module_name), attribute)
     event = json.loads(body) if body else {}
     context = LambdaContext(name, f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}", str(uuid.uuid4()))
+    _in_lambda.active = True
     try:
         result = handler(event, context)
     except Exception as error:  # reported to the caller the way Lambda reports an unhandled error
@@ -62,6 +88,8 @@ def _dispatch(self, function_name, qualifier, body, headers, response_headers):
             "errorType": type(error).__name__, "errorMessage": str(error),
             "stackTrace": traceback.format_exception(error)[-3:],
         }).encode()
+    finally:
+        _in_lambda.active = False
     return json.dumps(result).encode()
 
 
@@ -87,7 +115,8 @@ def _speed_up_interpreter(endpoint: str) -> None:
 class LocalAws:
     """moto's server in this process; `endpoint` is what AWS_ENDPOINT_URL points at."""
 
-    def __init__(self) -> None:
+    def __init__(self, log_path: Path) -> None:
+        self.log_path = log_path
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.endpoint = ""
         self._role_arn = ""
@@ -104,6 +133,8 @@ class LocalAws:
         requests.post(f"{self.endpoint}/moto-api/config", json={
             "stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False},
         }, timeout=10).raise_for_status()
+        if not isinstance(sys.stdout, LambdaOutput):
+            sys.stdout = LambdaOutput(sys.stdout, self.log_path)
         LambdaSimpleBackend.invoke = _dispatch
         _speed_up_interpreter(self.endpoint)
         self._role_arn = self.session().client("iam").create_role(

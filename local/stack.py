@@ -29,10 +29,11 @@ OBSERVER_QUEUE = "kemala-local-observer"
 
 
 class LocalStack:
-    def __init__(self, stage: str = "dev", sla_override_seconds: int | None = None, x: XEmulator | None = None) -> None:
+    def __init__(self, stage: str = "dev", sla_override_seconds: int | None = None, x: XEmulator | None = None,
+                 lambda_log: Path = ROOT / "build" / "lambda.log") -> None:
         self.stage = stage
         self.sla_override_seconds = sla_override_seconds
-        self.aws = LocalAws()
+        self.aws = LocalAws(lambda_log)
         self.x = x or XEmulator()
         self.api_url = ""
         self.state_machine_arn = ""
@@ -109,6 +110,11 @@ class LocalStack:
         return self.invoke("poll_x", {"version": "0", "id": "local", "detail-type": "Scheduled Event",
                                       "source": "aws.events", "account": ACCOUNT, "time": "1970-01-01T00:00:00Z",
                                       "region": REGION, "resources": [], "detail": {}})
+
+    def execution_names(self) -> set[str]:
+        pages = self.aws.session().client("stepfunctions").get_paginator("list_executions").paginate(
+            stateMachineArn=self.state_machine_arn)
+        return {execution["name"] for page in pages for execution in page["executions"]}
 
     def stop(self) -> None:
         if self._api_server:

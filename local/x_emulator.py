@@ -64,7 +64,7 @@ def _user_id(username: str) -> str:
     return str(zlib.crc32(username.encode()))
 
 
-def _matches(query: str, post: Post) -> bool:
+def matches(query: str, post: Post) -> bool:
     tags = {t.lower() for t in re.findall(r"#(\w+)", query)}
     if "-is:retweet" in query and post.is_retweet:
         return False
@@ -119,7 +119,7 @@ class XEmulator:
             since_id = int(args.get("since_id", 0))
             until = int(base64.urlsafe_b64decode(args["next_token"]).decode()) if args.get("next_token") else None
             with self._lock:
-                found = sorted((p for p in self.posts if p.id > since_id and _matches(query, p)
+                found = sorted((p for p in self.posts if p.id > since_id and matches(query, p)
                                 and (until is None or p.id < until)), key=lambda p: p.id, reverse=True)
             page, rest = found[:max_results], found[max_results:]
             if not page:

@@ -1,0 +1,95 @@
+"""`python -m local run` (the main job on the embedded stack) and `python -m local replay FILE`."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from chalicelib.domain.messages import format_wib
+
+HERE = Path(__file__).resolve().parent
+
+
+def load_tweets(path: Path) -> tuple[list[dict], list[str]]:
+    """Tweets of a JSONL file, and a reason for each line that could not be used."""
+    tweets, rejected = [], []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            tweet = json.loads(line)
+        except json.JSONDecodeError as error:
+            rejected.append(f"line {number}: not JSON ({error.msg})")
+            continue
+        if not isinstance(tweet, dict) or not str(tweet.get("id", "")).strip() or not str(tweet.get("text", "")).strip():
+            rejected.append(f"line {number}: needs a non-empty 'id' and 'text'")
+            continue
+        tweets.append(tweet)
+    return tweets, rejected
+
+
+def run(args: argparse.Namespace) -> int:
+    from local.observe import TicketWatcher, drain_notifications
+    from local.replay import release_all
+    from local.stack import LocalStack
+
+    stack = LocalStack(sla_override_seconds=args.sla_seconds).start()
+    tweets, rejected = load_tweets(Path(args.tweets))
+    for reason in rejected:
+        print(f"skipped {reason}")
+    print(f"Kemala local stack is up.\n  API:         {stack.api_url}  (e.g. GET {stack.api_url}/tickets/<id>)\n"
+          f"  X emulator:  {stack.x.base_url}\n  AWS (moto):  {stack.aws.endpoint}\n"
+          f"  Lambda logs and metrics (local CloudWatch Logs): {stack.aws.log_path}\n"
+          f"  Response SLA shortened to {args.sla_seconds} s so escalations show; Ctrl-C to stop.\n", flush=True)
+    watcher, sqs = TicketWatcher(), stack.aws.session().client("sqs")
+    try:
+        while True:
+            batch, tweets = tweets[: args.batch], tweets[args.batch:]
+            release_all(stack, batch)
+            stack.poll()
+            deadline = time.time() + args.interval
+            while time.time() < deadline:
+                for ticket in watcher.changes():
+                    print(f"[{format_wib(ticket.history[-1].at if ticket.history else ticket.received_at)}] "
+                          f"{ticket.ticket_id} {ticket.status.value:<13} {ticket.agency or '-':<13} {ticket.text[:60]!r}",
+                          flush=True)
+                for note in drain_notifications(sqs, stack.observer_queue_url):
+                    print(f"    SNS {note.kind} -> {note.agency}: {note.subject}", flush=True)
+                    for line in note.body.splitlines():
+                        if line.startswith("Konfirmasi penerimaan:"):
+                            print(f"    acknowledge: curl -X POST '{line.split(': ', 1)[1]}'", flush=True)
+                time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("stopping")
+    finally:
+        stack.stop()
+    return 0
+
+
+def replay(args: argparse.Namespace) -> int:
+    from local.replay import replay_file
+
+    summary = replay_file(Path(args.tweets), timeout=args.timeout)
+    print(json.dumps(summary))
+    return 0 if summary["ok"] else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="poll, route, notify and escalate sample tweets until Ctrl-C")
+    run_parser.add_argument("--tweets", default=str(HERE / "sample_tweets.jsonl"))
+    run_parser.add_argument("--interval", type=float, default=5.0, help="seconds between polls")
+    run_parser.add_argument("--batch", type=int, default=3, help="new tweets appearing per poll")
+    run_parser.add_argument("--sla-seconds", type=int, default=60, help="response SLA for every agency")
+    replay_parser = commands.add_parser("replay", help="run a JSONL file of tweets through the pipeline once")
+    replay_parser.add_argument("tweets")
+    replay_parser.add_argument("--timeout", type=float, default=600.0)
+    args = parser.parse_args()
+    return run(args) if args.command == "run" else replay(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

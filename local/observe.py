@@ -1,0 +1,59 @@
+"""Reads what the local stack did: ticket status changes and the SNS messages agencies received."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from chalicelib.adapters.dynamodb import DynamoTicketRepository
+from chalicelib.domain.tickets import Ticket
+
+
+@dataclass(frozen=True)
+class Notification:
+    ticket_id: str
+    agency: str
+    kind: str  # new_ticket | escalation
+    subject: str
+    body: str
+    sent_at: float  # when SNS delivered it to the queue (epoch seconds)
+
+
+class TicketWatcher:
+    """Yields each ticket whose status changed since the last look."""
+
+    def __init__(self) -> None:
+        self._repo = DynamoTicketRepository()
+        self._seen: dict[str, str] = {}
+
+    def changes(self) -> list[Ticket]:
+        changed = []
+        for ticket in sorted(self._repo.scan_all(), key=lambda t: t.ticket_id):
+            if self._seen.get(ticket.ticket_id) != ticket.status.value:
+                self._seen[ticket.ticket_id] = ticket.status.value
+                changed.append(ticket)
+        return changed
+
+    def all(self) -> list[Ticket]:
+        return self._repo.scan_all()
+
+
+def drain_notifications(sqs, queue_url: str, wait_seconds: int = 0) -> list[Notification]:
+    """Every message waiting in the observer queue (deleted once read)."""
+    found: list[Notification] = []
+    while True:
+        response = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds,
+                                       MessageSystemAttributeNames=["SentTimestamp"])
+        messages = response.get("Messages", [])
+        if not messages:
+            return found
+        for message in messages:
+            envelope = json.loads(message["Body"])
+            attributes = {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()}
+            found.append(Notification(
+                ticket_id=attributes.get("ticket_id", ""), agency=attributes.get("agency", ""),
+                kind=attributes.get("kind", ""), subject=envelope.get("Subject", ""), body=envelope["Message"],
+                sent_at=int(message["Attributes"]["SentTimestamp"]) / 1000,
+            ))
+        sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
+        wait_seconds = 0
