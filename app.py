@@ -59,6 +59,7 @@ def notify_agency(event, context):
 
 @app.lambda_function(name="reply_to_citizen")
 def reply_to_citizen(event, context):
+    deps.idempotency_config.register_lambda_context(context)
     return _reply_once(ticket_id=event["ticket_id"])
 
 

@@ -82,6 +82,7 @@ class XEmulator:
         self.posts: list[Post] = []
         self.replies: list[Post] = []
         self.served_at: dict[int, float] = {}
+        self.failing_posts = 0  # the next N posts answer 503, as X does in an outage
         self.rate_limit = rate_limit or RateLimit()
         self._ids = itertools.count(FIRST_ID)
         self._lock = threading.Lock()
@@ -149,6 +150,10 @@ class XEmulator:
         def create_tweet():
             if not request.headers.get("Authorization", "").startswith("OAuth "):
                 return _error(403, "Forbidden", "This endpoint requires OAuth 1.0a user context")
+            with self._lock:
+                if self.failing_posts > 0:
+                    self.failing_posts -= 1
+                    return _error(503, "Service Unavailable", "Service Unavailable")
             payload = request.get_json(silent=True) or {}
             text = payload.get("text", "")
             if not text or len(text) > 280:

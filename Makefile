@@ -1,0 +1,36 @@
+# Kemala: the two commands a new machine needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
+STAGE  ?= dev
+TWEETS ?= local/sample_tweets.jsonl
+export AWS_DEFAULT_REGION ?= ap-southeast-3
+
+.PHONY: install run replay test package bench-routing clean
+
+$(STAMP):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install  ## the main job on the embedded local stack (Ctrl-C to stop)
+	$(BIN)/python -m local run
+
+replay: install  ## make replay TWEETS=path/to/file.jsonl
+	$(BIN)/python -m local replay $(TWEETS)
+
+test: install  ## the whole test suite (includes chalice package + cfn-lint)
+	$(BIN)/python -m pytest
+
+package: install  ## build/package-$(STAGE)/: sam.json + deployment.zip, validated by cfn-lint
+	$(BIN)/python -m infra.compose --stage $(STAGE) --out build/merge-$(STAGE).json
+	$(BIN)/chalice package --stage $(STAGE) --merge-template build/merge-$(STAGE).json build/package-$(STAGE)
+	$(BIN)/cfn-lint build/package-$(STAGE)/sam.json
+
+clean:
+	rm -rf build $(VENV)

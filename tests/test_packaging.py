@@ -1,0 +1,46 @@
+"""The deployable package: `chalice package --merge-template` output must pass cfn-lint."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@pytest.mark.packaging
+def test_packaged_template_passes_cfn_lint(tmp_path):
+    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-3")}
+    merge = tmp_path / "merge.json"
+    subprocess.run([sys.executable, "-m", "infra.compose", "--stage", "prod", "--out", str(merge)],
+                   cwd=ROOT, env=env, check=True)
+    out = tmp_path / "package"
+    subprocess.run([str(BIN / "chalice"), "package", "--stage", "prod", "--merge-template", str(merge), str(out)],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    lint = subprocess.run([str(BIN / "cfn-lint"), str(out / "sam.json")], capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+    template = json.loads((out / "sam.json").read_text())
+    resources = template["Resources"]
+    workflow = resources["TicketWorkflow"]["Properties"]["Definition"]
+    assert list(workflow["States"]) == ["Classify", "Assign", "NotifyAgency", "ReplyToCitizen",
+                                        "WaitForAcknowledgement", "Acknowledged", "Escalate", "Escalated"]
+    assert sum(1 for r in resources.values() if r["Type"] == "AWS::SNS::Topic") == 27 + 2
+    for name, resource in resources.items():
+        if resource["Type"] == "AWS::Serverless::Function":
+            assert "Role" in resource["Properties"], f"{name} has no explicit role"
+    for role in (r for r in resources.values() if r["Type"] == "AWS::IAM::Role"):
+        for policy in role["Properties"].get("Policies", []):
+            for statement in policy["PolicyDocument"]["Statement"]:
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                assert all("*" not in action for action in actions), statement
+    assert (out / "deployment.zip").stat().st_size < 50 * 1024 * 1024
+    with zipfile.ZipFile(out / "deployment.zip") as archive:
+        shipped = {name.split("/", 1)[0] for name in archive.namelist()}
+    assert "chalicelib" in shipped and not shipped & {"local", "tests", "infra", "bench"}
