@@ -1,0 +1,150 @@
+"""Where a complaint's problem is: a Kemendagri regency/city code of Central Java, OUTSIDE, or None.
+
+Place names come from the Kemendagri gazetteer (`data/gazetteer.json`: regencies, kecamatan,
+villages, and every place outside the province) and a curated list of towns, landmarks and
+colloquial names (`data/places_extra.yaml`). Each mention found in the tweet votes for its
+regency; the words around it change its weight: "di/nang/kec." before a place mean the problem is
+there, "wong/asal/KTP" only say where the reporter comes from. The regency with most votes wins.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from chalicelib.domain.directory import DATA_DIR
+
+OUTSIDE = "OUTSIDE"
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_NOISE = re.compile(r"https?://\S+|@\w+|#\w+")
+_MAX_WORDS = 4
+_EXPLICIT_REGENCY = {"kota", "kab", "kabupaten", "pemkab", "pemkot"}
+_EXPLICIT_DISTRICT = {"kec", "kecamatan"}
+_VILLAGE_CUES = {"desa", "ds", "dusun", "dukuh", "kelurahan", "kel", "kampung", "dsn"}
+# A regency named outright outweighs a kecamatan of the same name elsewhere ("Pasar Kliwon Kudus").
+_KIND_WEIGHT = {"alias": 2.0, "regency": 2.2, "district": 2.0, "outside": 2.0, "village": 1.5}
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str  # alias | regency | district | outside | village
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    names: dict[str, Place]
+    villages: dict[str, tuple[str, ...]]
+    kota_of: dict[str, str]       # bare shared name -> kota code
+    kabupaten_of: dict[str, str]  # bare name -> kabupaten code
+    defaults: dict[str, str]
+    needs_cue: frozenset[str]
+    location_cues: frozenset[str]
+    origin_cues: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    data = json.loads((DATA_DIR / "gazetteer.json").read_text(encoding="utf-8"))
+    extra = yaml.safe_load((DATA_DIR / "places_extra.yaml").read_text(encoding="utf-8"))
+    names: dict[str, Place] = {}
+    for name in data["outside"]:
+        names[name] = Place("outside", (OUTSIDE,))
+    for name, codes in data["districts"].items():
+        names[name] = Place("district", tuple(codes))
+    kota_of, kabupaten_of = {}, {}
+    for code, full in data["regencies"].items():
+        kind, _, bare = full.partition(" ")
+        bare = bare.lower()
+        (kota_of if kind == "Kota" else kabupaten_of)[bare] = code
+    for bare in set(kota_of) | set(kabupaten_of):
+        codes = tuple(c for c in (kabupaten_of.get(bare), kota_of.get(bare)) if c)
+        names[bare] = Place("regency", codes)
+    for name, code in extra["aliases"].items():
+        names[name] = Place("alias", (code,))
+    return Gazetteer(
+        names=names, villages={k: tuple(v) for k, v in data["villages"].items()},
+        kota_of=kota_of, kabupaten_of=kabupaten_of, defaults=extra["ambiguous_defaults"],
+        needs_cue=frozenset(extra["needs_cue"]), location_cues=frozenset(extra["location_cues"]),
+        origin_cues=frozenset(extra["origin_cues"]),
+    )
+
+
+@dataclass(frozen=True)
+class _Mention:
+    surface: str
+    codes: tuple[str, ...]
+    weight: float
+    needs_support: bool
+
+
+def _mentions(text: str, gaz: Gazetteer) -> list[_Mention]:
+    words = _WORD.findall(_NOISE.sub(" ", text))
+    lower = [w.lower() for w in words]
+    found: list[_Mention] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+            phrase = " ".join(lower[i:i + n])
+            mention = _mention_at(phrase, words[i], lower[max(0, i - 3):i], gaz)
+            if mention:
+                found.append(mention)
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer) -> _Mention | None:
+    prev = before[-1] if before else ""
+    place = gaz.names.get(phrase)
+    if place is None:
+        if prev in _VILLAGE_CUES and phrase in gaz.villages:
+            place = Place("village", gaz.villages[phrase])
+        else:
+            return None
+    codes = place.codes
+    weight = _KIND_WEIGHT[place.kind]
+    explicit = prev in _EXPLICIT_REGENCY or prev in _EXPLICIT_DISTRICT
+    if place.kind == "regency" and len(codes) > 1:
+        if prev in {"kota", "pemkot"}:
+            codes = (gaz.kota_of[phrase],)
+        elif prev in {"kab", "kabupaten", "pemkab"}:
+            codes = (gaz.kabupaten_of[phrase],)
+        else:
+            default = gaz.defaults[phrase]
+            codes = (default,) + tuple(c for c in codes if c != default)
+    if explicit:
+        weight += 1.0
+    elif prev in gaz.location_cues:
+        weight *= 1.5
+    if any(word in gaz.origin_cues for word in before[-2:]):
+        weight *= 0.3
+    cued = explicit or (prev in gaz.location_cues and first_word[:1].isupper())
+    return _Mention(phrase, codes, weight, needs_support=phrase in gaz.needs_cue and not cued)
+
+
+def locate(text: str, gaz: Gazetteer | None = None) -> tuple[str | None, list[str]]:
+    """The region code of the problem and the place words that decided it."""
+    gaz = gaz or load_gazetteer()
+    mentions = _mentions(text, gaz)
+    supported = {m.codes[0] for m in mentions if not m.needs_support and len(m.codes) == 1}
+    scores: dict[str, float] = defaultdict(float)
+    evidence: dict[str, list[str]] = defaultdict(list)
+    for mention in mentions:
+        if mention.needs_support and not supported.intersection(mention.codes):
+            continue
+        # An ambiguous name leans to its first code (the default) and still supports the others.
+        for rank, code in enumerate(mention.codes):
+            share = mention.weight if rank == 0 else mention.weight * 0.9 / len(mention.codes)
+            scores[code] += share
+            evidence[code].append(mention.surface)
+    if not scores:
+        return None, []
+    best = max(scores, key=lambda code: scores[code])
+    return best, evidence[best]
