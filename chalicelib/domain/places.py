@@ -80,6 +80,16 @@ class _Mention:
     codes: tuple[str, ...]
     weight: float
     needs_support: bool
+    kind: str
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Location:
+    code: str | None          # Kemendagri regency/city code, OUTSIDE, or None
+    evidence: list[str]       # the place words that decided it
+    mentioned: list[str]      # every place phrase found, decided or not
 
 
 def _mentions(text: str, gaz: Gazetteer) -> list[_Mention]:
@@ -92,7 +102,8 @@ def _mentions(text: str, gaz: Gazetteer) -> list[_Mention]:
             phrase = " ".join(lower[i:i + n])
             mention = _mention_at(phrase, words[i], lower[max(0, i - 3):i], gaz)
             if mention:
-                found.append(mention)
+                found.append(_Mention(mention.surface, mention.codes, mention.weight, mention.needs_support,
+                                      mention.kind, i, i + n))
                 i += n
                 break
         else:
@@ -125,26 +136,44 @@ def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer)
         weight *= 1.5
     if any(word in gaz.origin_cues for word in before[-2:]):
         weight *= 0.3
-    cued = explicit or (prev in gaz.location_cues and first_word[:1].isupper())
-    return _Mention(phrase, codes, weight, needs_support=phrase in gaz.needs_cue and not cued)
+    capitalised = first_word[:1].isupper()
+    # A capitalised regency name mid-sentence ("nelayan Batang") is a proper noun, not the word.
+    cued = explicit or capitalised and (prev in gaz.location_cues or (place.kind == "regency" and bool(before)))
+    return _Mention(phrase, codes, weight, needs_support=phrase in gaz.needs_cue and not cued, kind=place.kind)
 
 
-def locate(text: str, gaz: Gazetteer | None = None) -> tuple[str | None, list[str]]:
-    """The region code of the problem and the place words that decided it."""
+def _qualified(mentions: list[_Mention]) -> list[_Mention]:
+    """Drops a place that the regency named right after it contradicts ("Pasar Kliwon Kudus")."""
+    kept = []
+    for i, mention in enumerate(mentions):
+        following = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (following and following.kind == "regency" and following.start == mention.end
+                and not set(following.codes) & set(mention.codes)):
+            continue
+        kept.append(mention)
+    return kept
+
+
+def locate(text: str, gaz: Gazetteer | None = None) -> Location:
+    """Where the problem is, the place words that decided it, and every place named."""
     gaz = gaz or load_gazetteer()
-    mentions = _mentions(text, gaz)
+    found = _mentions(text, gaz)
+    mentions = _qualified(found)
     supported = {m.codes[0] for m in mentions if not m.needs_support and len(m.codes) == 1}
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[str]] = defaultdict(list)
-    for mention in mentions:
+    for position, mention in enumerate(mentions):
         if mention.needs_support and not supported.intersection(mention.codes):
             continue
-        # An ambiguous name leans to its first code (the default) and still supports the others.
+        # An ambiguous name leans to its first code (the default) and still supports the others;
+        # between equal mentions the first one named wins ("jalur Purwokerto-Purbalingga").
         for rank, code in enumerate(mention.codes):
             share = mention.weight if rank == 0 else mention.weight * 0.9 / len(mention.codes)
+            share -= 0.01 * position
             scores[code] += share
             evidence[code].append(mention.surface)
+    mentioned = [m.surface for m in found if not m.needs_support]
     if not scores:
-        return None, []
+        return Location(None, [], mentioned)
     best = max(scores, key=lambda code: scores[code])
-    return best, evidence[best]
+    return Location(best, evidence[best], mentioned)

@@ -59,6 +59,7 @@ def load_lexicon() -> Lexicon:
 
 
 def _drop_figurative(words: list[str], figurative: tuple[tuple[str, ...], ...]) -> list[str]:
+    """The words without the given phrases (figurative uses of trigger words, place names)."""
     kept, i = [], 0
     while i < len(words):
         for phrase in figurative:
@@ -71,8 +72,15 @@ def _drop_figurative(words: list[str], figurative: tuple[tuple[str, ...], ...]) 
     return kept
 
 
-def featurize(text: str, lexicon: Lexicon) -> dict[str, float]:
-    words = _drop_figurative(normalize(text), lexicon.figurative)
+def featurize(text: str, lexicon: Lexicon, place_words: list[str] | None = None) -> dict[str, float]:
+    """Sparse features of a tweet. Place names are left out of its topic words (they say where,
+    not what: "Pantai Bandengan" is no fishpond), so pass the places `locate` found."""
+    if place_words is None:
+        place_words = locate(text).mentioned
+    # A place's own name goes ("Bandengan", "Kliwon"); words the lexicon knows stay ("pelabuhan", "pasar").
+    names = {word for place in place_words for word in normalize(place)
+             if word not in lexicon.agency_phrases and word not in lexicon.urgency_phrases}
+    words = [w for w in _drop_figurative(normalize(text), lexicon.figurative) if w not in names]
     stems = [stem(w) for w in words]
     features: dict[str, float] = {}
     for word, word_stem in zip(words, stems):
@@ -123,13 +131,13 @@ class Router:
     urgency_model: SoftmaxModel
 
     def classify(self, text: str) -> Classification:
-        features = featurize(text, self.lexicon)
+        location = locate(text)
+        features = featurize(text, self.lexicon, location.mentioned)
         probabilities = self.agency_model.probabilities(features)
         best = max(range(len(probabilities)), key=probabilities.__getitem__)
         agency = self.agency_model.classes[best]
         urgency_probabilities = self.urgency_model.probabilities(features)
         urgency = self.urgency_model.classes[max(range(len(urgency_probabilities)), key=urgency_probabilities.__getitem__)]
-        region, place_words = locate(text)
         evidence: list[str] = []
         for feature, _ in self.agency_model.contributions(features, agency):
             word = _readable(feature)
@@ -137,8 +145,8 @@ class Router:
                 evidence.append(word)
             if len(evidence) == 4:
                 break
-        evidence += [f"lokasi: {place}" for place in dict.fromkeys(place_words)]
-        return Classification(agency=agency, region=region, urgency=urgency,
+        evidence += [f"lokasi: {place}" for place in dict.fromkeys(location.evidence)]
+        return Classification(agency=agency, region=location.code, urgency=urgency,
                               confidence=round(probabilities[best], 3), evidence=evidence)
 
 
