@@ -11,7 +11,7 @@ from chalice import BadRequestError, Chalice, ConflictError, ConvertToMiddleware
 from chalicelib import bootstrap as deps
 from chalicelib.adapters.dynamodb import TicketNotFoundError
 from chalicelib.domain import links, routing
-from chalicelib.domain.directory import load_directory
+from chalicelib.domain.directory import UnknownAgencyError, load_directory
 from chalicelib.domain.tickets import InvalidTransitionError
 from chalicelib.services import intake, pipeline, views
 from chalicelib.settings import get_settings
@@ -52,7 +52,7 @@ def assign(event, context):
 @app.lambda_function(name="notify_agency")
 def notify_agency(event, context):
     result = pipeline.notify_agency(event["ticket_id"], deps.repo(), deps.notifier(), load_directory(),
-                                    deps.acknowledge_url, deps.now())
+                                    deps.action_url, deps.now())
     deps.metrics.add_metric("AgencyNotifications", MetricUnit.Count, int(result["notified"]))
     return result
 
@@ -72,7 +72,7 @@ def _reply_once(ticket_id: str) -> dict:
 @app.lambda_function(name="wait_for_acknowledgement")
 def wait_for_acknowledgement(event, context):
     return pipeline.await_acknowledgement(event["ticket_id"], event["task_token"], deps.repo(), deps.workflow(),
-                                          deps.now())
+                                          load_directory(), get_settings().response_sla_override_seconds, deps.now())
 
 
 @app.lambda_function(name="escalate")
@@ -109,6 +109,33 @@ def acknowledge_ticket(ticket_id):
     except InvalidTransitionError as error:
         raise ConflictError(f"Tiket {ticket_id} belum dapat dikonfirmasi: {error}")
     deps.metrics.add_metric("Acknowledgements", MetricUnit.Count, 1)
+    return views.public_status(ticket, load_directory())
+
+
+@app.route("/tickets/{ticket_id}/reassign", methods=["GET"])
+def reassign_page(ticket_id):
+    agency, sig = _signed_link(ticket_id, "reassign")
+    return Response(views.reassign_form(ticket_id, agency, sig, load_directory()),
+                    headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+@app.route("/tickets/{ticket_id}/reassign", methods=["POST"],
+           content_types=["application/json", "application/x-www-form-urlencoded"])
+def reassign_ticket(ticket_id):
+    agency, _ = _signed_link(ticket_id, "reassign")
+    to = views.form_field(app.current_request, "to")
+    if not to:
+        raise BadRequestError("Instansi tujuan ('to') wajib diisi")
+    try:
+        ticket = pipeline.reassign(ticket_id, agency, to, deps.repo(), deps.workflow(), deps.corrections(),
+                                   load_directory(), get_settings().response_sla_override_seconds, deps.now())
+    except TicketNotFoundError:
+        raise NotFoundError(f"Tiket {ticket_id} tidak ditemukan")
+    except UnknownAgencyError:
+        raise BadRequestError(f"Kode instansi tidak dikenal: {to}")
+    except InvalidTransitionError as error:
+        raise ConflictError(f"Tiket {ticket_id} tidak dapat dialihkan: {error}")
+    deps.metrics.add_metric("Reassignments", MetricUnit.Count, 1)
     return views.public_status(ticket, load_directory())
 
 

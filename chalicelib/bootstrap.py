@@ -10,7 +10,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
-from chalicelib.adapters.dynamodb import DynamoCheckpointStore, DynamoTicketRepository
+from chalicelib.adapters.dynamodb import DynamoCheckpointStore, DynamoCorrectionStore, DynamoTicketRepository
 from chalicelib.adapters.notifications import SnsNotifier
 from chalicelib.adapters.workflow import StepFunctionsWorkflow
 from chalicelib.adapters.x_api import XApi, build_client
@@ -40,6 +40,11 @@ def checkpoints() -> DynamoCheckpointStore:
 
 
 @lru_cache(maxsize=1)
+def corrections() -> DynamoCorrectionStore:
+    return DynamoCorrectionStore()
+
+
+@lru_cache(maxsize=1)
 def workflow() -> StepFunctionsWorkflow:
     return StepFunctionsWorkflow(boto3.client("stepfunctions"), get_settings().state_machine_arn)
 
@@ -47,7 +52,7 @@ def workflow() -> StepFunctionsWorkflow:
 @lru_cache(maxsize=1)
 def notifier() -> SnsNotifier:
     settings = get_settings()
-    return SnsNotifier(boto3.client("sns"), settings.agency_topic_arn_prefix, settings.escalation_topic_arn)
+    return SnsNotifier(boto3.client("sns"), settings.topic_arn_prefix, settings.escalation_topic_arn)
 
 
 @lru_cache(maxsize=1)
@@ -60,8 +65,9 @@ def link_secret() -> str:
     return parameters.get_secret(get_settings().link_secret, max_age=_SECRET_MAX_AGE)
 
 
-def acknowledge_url(ticket: Ticket) -> str:
-    return links.action_url(get_settings().public_base_url, link_secret(), ticket.ticket_id, "acknowledge", ticket.agency)
+def action_url(ticket: Ticket, action: str) -> str:
+    """The signed link with which the ticket's agency acknowledges or reassigns it."""
+    return links.action_url(get_settings().public_base_url, link_secret(), ticket.ticket_id, action, ticket.agency)
 
 
 def idempotency_store() -> DynamoDBPersistenceLayer:

@@ -12,7 +12,8 @@ class Settings:
     tickets_table: str
     checkpoints_table: str
     idempotency_table: str
-    agency_topic_arn_prefix: str
+    topic_arn_prefix: str
+    corrections_table: str
     escalation_topic_arn: str
     state_machine_arn: str
     x_query: str
@@ -30,7 +31,8 @@ class Settings:
             tickets_table=env["TICKETS_TABLE"],
             checkpoints_table=env["CHECKPOINTS_TABLE"],
             idempotency_table=env["IDEMPOTENCY_TABLE"],
-            agency_topic_arn_prefix=env.get("AGENCY_TOPIC_ARN_PREFIX", ""),
+            topic_arn_prefix=env.get("TOPIC_ARN_PREFIX", ""),
+            corrections_table=env.get("CORRECTIONS_TABLE", "kemala-dev-corrections"),
             escalation_topic_arn=env.get("ESCALATION_TOPIC_ARN", ""),
             state_machine_arn=env.get("STATE_MACHINE_ARN", ""),
             x_query=env.get("X_QUERY", "#KemalaJateng -is:retweet"),

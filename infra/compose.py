@@ -3,7 +3,8 @@
 One function, `merge_template(stage)`, is the single source for both targets: `make package` writes
 it out for `chalice package --merge-template`, and the embedded local stack creates its tables,
 topics, secrets and state machine from the same dict. It inlines `workflow.asl.json` as the state
-machine's Definition and adds one SNS topic (with its e-mail subscription) per directory agency.
+machine's Definition and adds one SNS topic (with its e-mail subscription) per directory agency and
+per regency/city government (for copies of complaints in its area).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from chalicelib.domain.directory import load_directory
 
 INFRA_DIR = Path(__file__).resolve().parent
 AGENCY_TOPIC_NAME = "kemala-${Stage}-agency-%s"
+REGION_TOPIC_NAME = "kemala-${Stage}-%s"  # topic is "region-<code>"
 
 
 def workflow_definition() -> dict:
@@ -37,6 +39,17 @@ def merge_template(stage: str) -> dict:
         resources[f"AgencyEmail{agency.code}"] = {
             "Type": "AWS::SNS::Subscription",
             "Properties": {"TopicArn": {"Ref": topic_id}, "Protocol": "email", "Endpoint": agency.email},
+        }
+    for office in load_directory().regions.values():
+        topic_id = f"RegionTopic{office.code}"
+        resources[topic_id] = {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {"TopicName": {"Fn::Sub": REGION_TOPIC_NAME % office.topic},
+                           "DisplayName": f"Kemala {office.code}"},
+        }
+        resources[f"RegionEmail{office.code}"] = {
+            "Type": "AWS::SNS::Subscription",
+            "Properties": {"TopicArn": {"Ref": topic_id}, "Protocol": "email", "Endpoint": office.email},
         }
     return template
 

@@ -66,6 +66,7 @@ class FakeNotifier:
     def __init__(self) -> None:
         self.agency_alerts: list[tuple[str, str, str]] = []  # (topic, ticket_id, agency)
         self.escalations: list[tuple[str, str]] = []
+        self.region_copies: list[tuple[str, str, str]] = []
         self.emails = []
 
     def notify_agency(self, topic, email, ticket_id, agency) -> str:
@@ -73,10 +74,22 @@ class FakeNotifier:
         self.emails.append(email)
         return f"msg-{len(self.agency_alerts)}"
 
+    def notify_region(self, topic, email, ticket_id, region) -> str:
+        self.region_copies.append((topic, ticket_id, region))
+        return f"copy-{len(self.region_copies)}"
+
     def escalate(self, email, ticket_id, agency) -> str:
         self.escalations.append((ticket_id, agency))
         self.emails.append(email)
         return f"esc-{len(self.escalations)}"
+
+
+class InMemoryCorrections:
+    def __init__(self) -> None:
+        self.items = []
+
+    def add(self, correction) -> None:
+        self.items.append(correction)
 
 
 class FakeReplier:

@@ -30,8 +30,9 @@ def test_packaged_template_passes_cfn_lint(tmp_path):
     resources = template["Resources"]
     workflow = resources["TicketWorkflow"]["Properties"]["Definition"]
     assert list(workflow["States"]) == ["Classify", "Assign", "NotifyAgency", "ReplyToCitizen",
-                                        "WaitForAcknowledgement", "Acknowledged", "Escalate", "Escalated"]
-    assert sum(1 for r in resources.values() if r["Type"] == "AWS::SNS::Topic") == 27 + 2
+                                        "WaitForAcknowledgement", "AcknowledgedOrReassigned", "Reassigned",
+                                        "Acknowledged", "Escalate", "WaitForLateAcknowledgement", "ClosedUnanswered"]
+    assert sum(1 for r in resources.values() if r["Type"] == "AWS::SNS::Topic") == 27 + 35 + 2
     for name, resource in resources.items():
         if resource["Type"] == "AWS::Serverless::Function":
             assert "Role" in resource["Properties"], f"{name} has no explicit role"

@@ -1,4 +1,4 @@
-"""DynamoDB through PynamoDB: the tickets table and the poller's checkpoints.
+"""DynamoDB through PynamoDB: tickets, the poller's checkpoints and routing corrections.
 
 Every read and write of Kemala's own tables is in this module. Tickets carry a version
 attribute, so two writers racing on one ticket cannot silently overwrite each other.
@@ -19,7 +19,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.domain.tickets import Classification, HistoryEntry, Status, Ticket
+from chalicelib.domain.tickets import Classification, Correction, HistoryEntry, Status, Ticket
 
 
 class TicketNotFoundError(KeyError):
@@ -55,6 +55,7 @@ class TicketModel(Model):
     received_at = UTCDateTimeAttribute()
     status = UnicodeAttribute()
     agency = UnicodeAttribute(null=True)
+    copy_region = UnicodeAttribute(null=True)
     classification = JSONAttribute(null=True)
     due_at = UTCDateTimeAttribute(null=True)
     notified_at = UTCDateTimeAttribute(null=True)
@@ -81,7 +82,7 @@ def _to_model(ticket: Ticket) -> TicketModel:
     model = TicketModel(
         ticket.ticket_id,
         channel=ticket.channel, source_id=ticket.source_id, text=ticket.text, author=ticket.author,
-        received_at=ticket.received_at, status=ticket.status.value, agency=ticket.agency,
+        received_at=ticket.received_at, status=ticket.status.value, agency=ticket.agency, copy_region=ticket.copy_region,
         classification=None if c is None else {
             "agency": c.agency, "region": c.region, "urgency": c.urgency,
             "confidence": c.confidence, "evidence": c.evidence,
@@ -100,7 +101,7 @@ def _to_ticket(model: TicketModel) -> Ticket:
     return Ticket(
         ticket_id=model.ticket_id, channel=model.channel, source_id=model.source_id, text=model.text,
         author=model.author, received_at=model.received_at, status=Status(model.status),
-        classification=None if c is None else Classification(**c), agency=model.agency,
+        classification=None if c is None else Classification(**c), agency=model.agency, copy_region=model.copy_region,
         due_at=model.due_at, notified_at=model.notified_at, acknowledged_at=model.acknowledged_at,
         escalated_at=model.escalated_at, task_token=model.task_token, reply_id=model.reply_id,
         history=[HistoryEntry(datetime.fromisoformat(h["at"]), Status(h["status"]), h["note"]) for h in model.history],
@@ -167,3 +168,26 @@ class DynamoCheckpointStore:
         except PutError as error:
             if not _is_condition_failure(error):
                 raise
+
+
+class CorrectionModel(Model):
+    class Meta:
+        table_name = os.environ.get("CORRECTIONS_TABLE", "kemala-dev-corrections")
+
+    ticket_id = UnicodeAttribute(hash_key=True)
+    at = UTCDateTimeAttribute(range_key=True)
+    text = UnicodeAttribute()
+    predicted = UnicodeAttribute()
+    agency = UnicodeAttribute()
+    by = UnicodeAttribute()
+
+
+class DynamoCorrectionStore:
+    """Routing corrections made by people: the labelled examples the model is rebuilt from."""
+
+    def add(self, correction: Correction) -> None:
+        CorrectionModel(correction.ticket_id, correction.at, text=correction.text, predicted=correction.predicted,
+                        agency=correction.agency, by=correction.by).save()
+
+    def all(self) -> list[Correction]:
+        return [Correction(m.ticket_id, m.text, m.predicted, m.agency, m.by, m.at) for m in CorrectionModel.scan()]

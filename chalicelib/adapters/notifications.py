@@ -1,4 +1,5 @@
-"""SNS: agency alerts (one topic per agency, e-mail subscribed) and escalations to the governor's office."""
+"""SNS: agency alerts (one topic per agency, e-mail subscribed), copies to regency/city governments,
+and escalations to the governor's office."""
 from __future__ import annotations
 
 from chalicelib.domain.messages import Email
@@ -7,9 +8,9 @@ _SUBJECT_LIMIT = 100  # SNS rejects longer subjects
 
 
 class SnsNotifier:
-    def __init__(self, client, agency_topic_arn_prefix: str, escalation_topic_arn: str) -> None:
+    def __init__(self, client, topic_arn_prefix: str, escalation_topic_arn: str) -> None:
         self._client = client
-        self._agency_prefix = agency_topic_arn_prefix
+        self._prefix = topic_arn_prefix  # arn:...:kemala-<stage>-
         self._escalation_arn = escalation_topic_arn
 
     def _publish(self, topic_arn: str, email: Email, attributes: dict[str, str]) -> str:
@@ -23,8 +24,11 @@ class SnsNotifier:
 
     def notify_agency(self, topic: str, email: Email, ticket_id: str, agency: str) -> str:
         return self._publish(
-            self._agency_prefix + topic, email, {"ticket_id": ticket_id, "agency": agency, "kind": "new_ticket"}
+            f"{self._prefix}agency-{topic}", email, {"ticket_id": ticket_id, "agency": agency, "kind": "new_ticket"}
         )
+
+    def notify_region(self, topic: str, email: Email, ticket_id: str, region: str) -> str:
+        return self._publish(f"{self._prefix}{topic}", email, {"ticket_id": ticket_id, "region": region, "kind": "copy"})
 
     def escalate(self, email: Email, ticket_id: str, agency: str) -> str:
         return self._publish(self._escalation_arn, email, {"ticket_id": ticket_id, "agency": agency, "kind": "escalation"})

@@ -1,4 +1,5 @@
-"""The agency directory: codes, names, contact channels and SLA hours, loaded from data."""
+"""The agency directory: codes, names, contact channels and SLA hours of the agencies, and the
+regency/city governments that get copies, loaded from data."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,14 +25,29 @@ class Agency:
     response_hours: float
     resolve_hours: float
     partner: bool = False
+    copy_region: bool = False
+
+
+@dataclass(frozen=True)
+class RegionOffice:
+    code: str
+    name: str
+    email: str
+
+    @property
+    def topic(self) -> str:
+        return f"region-{self.code}"
 
 
 class Directory:
-    def __init__(self, agencies: dict[str, Agency]) -> None:
+    def __init__(self, agencies: dict[str, Agency], regions: dict[str, RegionOffice] | None = None,
+                 triage_confidence: float = 0.5) -> None:
         self._agencies = agencies
+        self.regions = regions or {}
+        self.triage_confidence = triage_confidence
 
     @classmethod
-    def from_mapping(cls, data: dict) -> "Directory":
+    def from_mapping(cls, data: dict, regions: dict | None = None) -> "Directory":
         defaults = data.get("defaults", {})
         agencies = {
             code: Agency(
@@ -42,10 +58,12 @@ class Directory:
                 response_hours=float(entry.get("response_hours", defaults.get("response_hours", 24))),
                 resolve_hours=float(entry.get("resolve_hours", defaults.get("resolve_hours", 120))),
                 partner=bool(entry.get("partner", False)),
+                copy_region=bool(entry.get("copy_region", False)),
             )
             for code, entry in data["agencies"].items()
         }
-        return cls(agencies)
+        offices = {code: RegionOffice(code, entry["name"], entry["email"]) for code, entry in (regions or {}).items()}
+        return cls(agencies, offices, float(defaults.get("triage_confidence", 0.5)))
 
     def __getitem__(self, code: str) -> Agency:
         try:
@@ -64,5 +82,7 @@ class Directory:
 
 
 @lru_cache(maxsize=1)
-def load_directory(path: Path = DATA_DIR / "agencies.yaml") -> Directory:
-    return Directory.from_mapping(yaml.safe_load(path.read_text(encoding="utf-8")))
+def load_directory() -> Directory:
+    agencies = yaml.safe_load((DATA_DIR / "agencies.yaml").read_text(encoding="utf-8"))
+    regions = yaml.safe_load((DATA_DIR / "regions.yaml").read_text(encoding="utf-8"))["regions"]
+    return Directory.from_mapping(agencies, regions)

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import yaml
 
-from chalicelib.domain.directory import DATA_DIR, Agency
+from chalicelib.domain.directory import DATA_DIR, Agency, RegionOffice, load_directory
 from chalicelib.domain.tickets import Ticket
 
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -37,6 +37,15 @@ def _templates() -> dict:
     return yaml.safe_load((DATA_DIR / "templates.yaml").read_text(encoding="utf-8"))
 
 
+def _region_name(code: str | None) -> str:
+    if code is None:
+        return "tidak disebut"
+    if code == "OUTSIDE":
+        return "di luar Jawa Tengah"
+    office = load_directory().regions.get(code)
+    return f"{office.name} ({code})" if office else code
+
+
 def citizen_reply(ticket: Ticket, agency: Agency) -> str:
     text = _templates()["citizen_reply"].format(
         author=ticket.author or "warga", ticket_id=ticket.ticket_id, agency_name=agency.name,
@@ -45,17 +54,28 @@ def citizen_reply(ticket: Ticket, agency: Agency) -> str:
     return text if len(text) <= TWEET_LIMIT else text[: TWEET_LIMIT - 1] + "…"
 
 
-def agency_notification(ticket: Ticket, agency: Agency, acknowledge_url: str) -> Email:
+def agency_notification(ticket: Ticket, agency: Agency, acknowledge_url: str, reassign_url: str) -> Email:
     template = _templates()["agency_notification"]
     classification = ticket.classification
     fields = {
         "ticket_id": ticket.ticket_id, "agency_code": agency.code, "agency_name": agency.name,
         "channel": _CHANNELS.get(ticket.channel, ticket.channel), "received": format_wib(ticket.received_at),
-        "region": (classification.region if classification and classification.region else "tidak disebut"),
+        "region": _region_name(classification.region if classification else None),
         "urgency": _URGENCY.get(classification.urgency, "-") if classification else "-",
         "evidence": ", ".join(classification.evidence) if classification and classification.evidence else "-",
         "text": ticket.text, "due": format_wib(ticket.due_at) if ticket.due_at else "-",
-        "acknowledge_url": acknowledge_url,
+        "acknowledge_url": acknowledge_url, "reassign_url": reassign_url,
+    }
+    return Email(subject=template["subject"].format(**fields), body=template["body"].format(**fields))
+
+
+def region_copy(ticket: Ticket, agency: Agency, office: RegionOffice) -> Email:
+    template = _templates()["region_copy"]
+    classification = ticket.classification
+    fields = {
+        "ticket_id": ticket.ticket_id, "agency_code": agency.code, "agency_name": agency.name,
+        "region_name": office.name, "due": format_wib(ticket.due_at) if ticket.due_at else "-",
+        "urgency": _URGENCY.get(classification.urgency, "-") if classification else "-", "text": ticket.text,
     }
     return Email(subject=template["subject"].format(**fields), body=template["body"].format(**fields))
 

@@ -5,6 +5,7 @@ retried intake finds the same ticket) and then moves through the workflow:
 
     RECEIVED -> CLASSIFIED -> ASSIGNED -> NOTIFIED -> AWAITING_ACK -> ACKNOWLEDGED
                                                        AWAITING_ACK -> ESCALATED -> ACKNOWLEDGED
+    NOTIFIED | AWAITING_ACK | ESCALATED -> ASSIGNED (reassigned to another agency, notified anew)
 
 Every transition is checked here and recorded in the ticket's history, so the record of
 which agency answered and how fast (Pergub 13/2018) comes from one place.
@@ -34,9 +35,9 @@ _ALLOWED: dict[Status, set[Status]] = {
     Status.RECEIVED: {Status.CLASSIFIED},
     Status.CLASSIFIED: {Status.ASSIGNED},
     Status.ASSIGNED: {Status.NOTIFIED},
-    Status.NOTIFIED: {Status.AWAITING_ACK, Status.ACKNOWLEDGED},
-    Status.AWAITING_ACK: {Status.ACKNOWLEDGED, Status.ESCALATED},
-    Status.ESCALATED: {Status.ACKNOWLEDGED},
+    Status.NOTIFIED: {Status.AWAITING_ACK, Status.ACKNOWLEDGED, Status.ASSIGNED},
+    Status.AWAITING_ACK: {Status.ACKNOWLEDGED, Status.ESCALATED, Status.ASSIGNED},
+    Status.ESCALATED: {Status.ACKNOWLEDGED, Status.ASSIGNED},
     Status.ACKNOWLEDGED: set(),
 }
 
@@ -57,6 +58,18 @@ class Classification:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A person's routing decision that differs from the model's: a labelled example for retraining."""
+
+    ticket_id: str
+    text: str
+    predicted: str
+    agency: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     at: datetime
     status: Status
@@ -74,6 +87,7 @@ class Ticket:
     status: Status = Status.RECEIVED
     classification: Classification | None = None
     agency: str | None = None
+    copy_region: str | None = None  # regency/city government that gets a copy, if the agency's work needs it
     due_at: datetime | None = None
     notified_at: datetime | None = None
     acknowledged_at: datetime | None = None
@@ -93,18 +107,33 @@ class Ticket:
         self._move(Status.CLASSIFIED, at, f"{classification.agency} ({classification.confidence:.2f})")
         self.classification = classification
 
-    def assign(self, agency: str, due_at: datetime, at: datetime) -> None:
+    def assign(self, agency: str, due_at: datetime, at: datetime, copy_region: str | None = None) -> None:
         self._move(Status.ASSIGNED, at, agency)
         self.agency = agency
         self.due_at = due_at
+        self.copy_region = copy_region
+
+    def reassign(self, agency: str, due_at: datetime, at: datetime, by: str, copy_region: str | None = None) -> None:
+        """The handling agency (or the triage desk) hands the ticket to the right agency."""
+        if agency == self.agency:
+            raise InvalidTransitionError(f"ticket {self.ticket_id} is already with {agency}")
+        previous = self.agency
+        self._move(Status.ASSIGNED, at, f"{previous} -> {agency} oleh {by}")
+        self.agency, self.due_at, self.copy_region = agency, due_at, copy_region
+        self.task_token = None
+        self.notified_at = None
 
     def mark_notified(self, at: datetime) -> None:
         self._move(Status.NOTIFIED, at, self.agency or "")
         self.notified_at = at
 
     def await_acknowledgement(self, task_token: str, at: datetime) -> None:
-        """Park the ticket until its agency acknowledges; keeps the token that resumes the workflow."""
-        self._move(Status.AWAITING_ACK, at)
+        """Park the ticket until its agency acknowledges; keeps the token that resumes the workflow.
+
+        An escalated ticket keeps waiting (for a late acknowledgement) without leaving ESCALATED.
+        """
+        if self.status is not Status.ESCALATED:
+            self._move(Status.AWAITING_ACK, at)
         self.task_token = task_token
 
     def acknowledge(self, agency: str, at: datetime) -> None:
@@ -116,6 +145,7 @@ class Ticket:
     def escalate(self, at: datetime) -> None:
         self._move(Status.ESCALATED, at, self.agency or "")
         self.escalated_at = at
+        self.task_token = None
 
     @property
     def is_acknowledged(self) -> bool:

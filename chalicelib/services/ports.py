@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from chalicelib.domain.messages import Email
-from chalicelib.domain.tickets import Ticket
+from chalicelib.domain.tickets import Correction, Ticket
 
 
 class TicketRepository(Protocol):
@@ -23,8 +23,13 @@ class Workflow(Protocol):
     def resume(self, task_token: str, output: dict) -> None: ...
 
 
+class CorrectionStore(Protocol):
+    def add(self, correction: Correction) -> None: ...
+
+
 class Notifier(Protocol):
     def notify_agency(self, topic: str, email: Email, ticket_id: str, agency: str) -> str: ...
+    def notify_region(self, topic: str, email: Email, ticket_id: str, region: str) -> str: ...
     def escalate(self, email: Email, ticket_id: str, agency: str) -> str: ...
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import parse_qs
 
 from chalicelib.domain.directory import Directory
 from chalicelib.domain.messages import format_wib
@@ -34,6 +35,28 @@ def public_status(ticket: Ticket, directory: Directory) -> dict:
         "acknowledged": wib(ticket.acknowledged_at),
         "escalated": wib(ticket.escalated_at),
     }
+
+
+def form_field(request, name: str) -> str | None:
+    """A field of a JSON or form-encoded request body (e-mail links post forms, scripts post JSON)."""
+    if (request.headers or {}).get("content-type", "").startswith("application/json"):
+        body = request.json_body or {}
+        return body.get(name) if isinstance(body, dict) else None
+    values = parse_qs((request.raw_body or b"").decode("utf-8")).get(name)
+    return values[0] if values else None
+
+
+def reassign_form(ticket_id: str, agency: str, sig: str, directory: Directory) -> str:
+    t, a, s = escape(ticket_id), escape(agency), escape(sig)
+    options = "".join(f'<option value="{escape(x.code)}">{escape(x.code)} - {escape(x.name)}</option>'
+                      for x in directory if x.code != agency)
+    return f"""<!doctype html>
+<html lang="id"><head><meta charset="utf-8"><title>Alihkan tiket {t}</title></head>
+<body><h1>Alihkan tiket {t}</h1>
+<p>Dari: {a}. Pilih instansi yang berwenang menangani aduan ini.</p>
+<form method="post" action="reassign?agency={a}&amp;sig={s}">
+<select name="to">{options}</select>
+<button type="submit">Alihkan</button></form></body></html>"""
 
 
 def acknowledge_form(ticket_id: str, agency: str, sig: str) -> str:

@@ -39,9 +39,11 @@ def test_citizen_reply_fits_a_tweet_and_carries_no_url():
 
 
 def test_agency_email_has_the_acknowledge_link_and_deadline():
-    email = messages.agency_notification(_ticket(), load_directory()["BPBD"], "https://api/tickets/X9/acknowledge?x")
+    email = messages.agency_notification(_ticket(), load_directory()["BPBD"], "https://api/tickets/X9/acknowledge?x",
+                                         "https://api/tickets/X9/reassign?x")
     assert email.subject.startswith("[Kemala] Aduan baru X9")
-    assert "https://api/tickets/X9/acknowledge?x" in email.body
+    assert "https://api/tickets/X9/acknowledge?x" in email.body and "https://api/tickets/X9/reassign?x" in email.body
+    assert "Kabupaten Demak (3321)" in email.body
     assert "23 Nov 2026 02.30 WIB" in email.body and "DARURAT" in email.body
 
 
