@@ -34,6 +34,11 @@ def _response_seconds(agency: Agency, override_seconds: int | None) -> int:
     return max(1, int(sla.response_window(agency, override_seconds).total_seconds()))
 
 
+def _reassigned(agency: Agency, override_seconds: int | None) -> dict:
+    """What a reassignment tells the waiting workflow: go back and notify this agency."""
+    return {"outcome": "REASSIGNED", "agency": agency.code, "response_seconds": _response_seconds(agency, override_seconds)}
+
+
 def _copy_region(agency: Agency, region: str | None, directory: Directory) -> str | None:
     return region if agency.copy_region and region in directory.regions else None
 
@@ -95,11 +100,10 @@ def await_acknowledgement(
     already acknowledged, or the ticket was handed to another agency, before the wait began."""
     ticket = repo.get(ticket_id)
     if ticket.is_acknowledged:
-        workflow.resume(task_token, {"acknowledged_by": ticket.agency})
+        workflow.resume(task_token, {"outcome": "ACKNOWLEDGED", "agency": ticket.agency})
         return {"waiting": False}
     if ticket.status is Status.ASSIGNED:
-        workflow.resume(task_token, {"reassigned_to": ticket.agency,
-                                     "response_seconds": _response_seconds(directory[ticket.agency], override_seconds)})
+        workflow.resume(task_token, _reassigned(directory[ticket.agency], override_seconds))
         return {"waiting": False}
     ticket.await_acknowledgement(task_token, now)
     repo.save(ticket)
@@ -136,7 +140,7 @@ def acknowledge(ticket_id: str, agency: str, repo: TicketRepository, workflow: W
             continue
         if token:
             try:
-                workflow.resume(token, {"acknowledged_by": agency})
+                workflow.resume(token, {"outcome": "ACKNOWLEDGED", "agency": agency})
             except WorkflowResumeError:
                 pass  # the wait already ended (escalated); the acknowledgement still counts
         return ticket
@@ -167,7 +171,7 @@ def reassign(
                                if ticket.classification else previous, agency=to, by=by, at=now))
     if token:
         try:
-            workflow.resume(token, {"reassigned_to": to, "response_seconds": _response_seconds(agency, override_seconds)})
+            workflow.resume(token, _reassigned(agency, override_seconds))
         except WorkflowResumeError:
             pass  # no wait in progress: the next WaitForAcknowledgement sees the new assignment
     return ticket

@@ -80,7 +80,7 @@ def test_acknowledgement_resumes_the_waiting_workflow(repo):
     pipeline.await_acknowledgement("X1", "tok", repo, workflow, DIRECTORY, None, NOW)
     ticket = pipeline.acknowledge("X1", "DINKES", repo, workflow, NOW + timedelta(hours=1))
     assert ticket.status is Status.ACKNOWLEDGED
-    assert workflow.resumed == [("tok", {"acknowledged_by": "DINKES"})]
+    assert workflow.resumed == [("tok", {"outcome": "ACKNOWLEDGED", "agency": "DINKES"})]
 
 
 def test_acknowledgement_before_the_wait_starts_ends_the_wait_at_once(repo):
@@ -88,7 +88,7 @@ def test_acknowledgement_before_the_wait_starts_ends_the_wait_at_once(repo):
     workflow = FakeWorkflow()
     pipeline.acknowledge("X1", "DINKES", repo, workflow, NOW)
     assert pipeline.await_acknowledgement("X1", "tok", repo, workflow, DIRECTORY, None, NOW) == {"waiting": False}
-    assert workflow.resumed == [("tok", {"acknowledged_by": "DINKES"})]
+    assert workflow.resumed == [("tok", {"outcome": "ACKNOWLEDGED", "agency": "DINKES"})]
 
 
 def test_wrong_agency_cannot_acknowledge(repo):
@@ -153,7 +153,7 @@ def test_reassignment_notifies_the_new_agency_and_stores_a_correction(repo):
     pipeline.await_acknowledgement("X1", "tok", repo, workflow, DIRECTORY, None, NOW)
     ticket = pipeline.reassign("X1", "DINKES", "BPJSKES", repo, workflow, corrections, DIRECTORY, None, NOW)
     assert ticket.status is Status.ASSIGNED and ticket.agency == "BPJSKES" and ticket.copy_region is None
-    assert workflow.resumed == [("tok", {"reassigned_to": "BPJSKES", "response_seconds": 24 * 3600})]
+    assert workflow.resumed == [("tok", {"outcome": "REASSIGNED", "agency": "BPJSKES", "response_seconds": 24 * 3600})]
     assert [(c.predicted, c.agency, c.by) for c in corrections.items] == [("DINKES", "BPJSKES", "DINKES")]
     notifier = FakeNotifier()
     pipeline.notify_agency("X1", repo, notifier, DIRECTORY, action_url, NOW)
@@ -174,4 +174,4 @@ def test_reassignment_before_the_wait_starts_loops_back_at_once(repo):
     workflow = FakeWorkflow()
     pipeline.reassign("X1", "DINKES", "BPJSKES", repo, workflow, InMemoryCorrections(), DIRECTORY, None, NOW)
     assert pipeline.await_acknowledgement("X1", "tok", repo, workflow, DIRECTORY, None, NOW) == {"waiting": False}
-    assert workflow.resumed == [("tok", {"reassigned_to": "BPJSKES", "response_seconds": 24 * 3600})]
+    assert workflow.resumed == [("tok", {"outcome": "REASSIGNED", "agency": "BPJSKES", "response_seconds": 24 * 3600})]

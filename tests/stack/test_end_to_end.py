@@ -63,12 +63,12 @@ def test_tweets_become_routed_notified_tickets_that_are_acknowledged_or_escalate
     assert response.json()["status"] == "ACKNOWLEDGED"
 
     wait_until(lambda: _status(stack, f"X{health.id}") == "SUCCEEDED")
-    assert _history(stack, f"X{health.id}")[-2:] == ["WaitForAcknowledgement", "Acknowledged"]
+    assert _history(stack, f"X{health.id}")[-3:] == ["WaitForAcknowledgement", "AcknowledgedOrReassigned", "Acknowledged"]
 
     # The flood ticket is never acknowledged: after the (shortened) SLA it escalates.
-    wait_until(lambda: _status(stack, f"X{flood.id}") == "SUCCEEDED", timeout=SLA_SECONDS + 20)
-    assert _history(stack, f"X{flood.id}")[-3:] == ["WaitForAcknowledgement", "Escalate", "Escalated"]
-    assert repo.get(f"X{flood.id}").status is Status.ESCALATED
+    wait_until(lambda: repo.get(f"X{flood.id}").status is Status.ESCALATED and repo.get(f"X{flood.id}").task_token,
+               timeout=SLA_SECONDS + 20)
+    assert _history(stack, f"X{flood.id}")[-3:] == ["WaitForAcknowledgement", "Escalate", "WaitForLateAcknowledgement"]
     wait_until(lambda: notes.extend(drain_notifications(sqs, stack.observer_queue_url)) or
                any(n.kind == "escalation" and n.ticket_id == f"X{flood.id}" for n in notes))
     assert sum(1 for n in notes if n.kind == "escalation" and n.ticket_id == f"X{flood.id}") == 1
