@@ -7,7 +7,7 @@ STAGE  ?= dev
 TWEETS ?= local/sample_tweets.jsonl
 export AWS_DEFAULT_REGION ?= ap-southeast-3
 
-.PHONY: install run replay test package bench-routing clean
+.PHONY: install run replay test package bench-routing train clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ package: install  ## build/package-$(STAGE)/: sam.json + deployment.zip, validat
 	$(BIN)/python -m infra.compose --stage $(STAGE) --out build/merge-$(STAGE).json
 	$(BIN)/chalice package --stage $(STAGE) --merge-template build/merge-$(STAGE).json build/package-$(STAGE)
 	$(BIN)/cfn-lint build/package-$(STAGE)/sam.json
+
+bench-routing: install  ## routing accuracy and speed on the team's held-out set and ../shared/dev
+	$(BIN)/python bench/routing.py
+
+train: install  ## rebuild the routing model: make train [CORRECTIONS=corrections.jsonl]
+	$(BIN)/python -m chalicelib.cli train $(if $(CORRECTIONS),--corrections $(CORRECTIONS))
 
 clean:
 	rm -rf build $(VENV)
