@@ -4,6 +4,8 @@ Every handler only translates: parse the event, call a use case in chalicelib.se
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
 from chalice import BadRequestError, Chalice, ConflictError, ConvertToMiddleware, ForbiddenError, NotFoundError, Rate, Response
@@ -86,10 +88,8 @@ def escalate(event, context):
 
 @app.route("/tickets/{ticket_id}", methods=["GET"])
 def get_ticket(ticket_id):
-    try:
+    with _as_http_errors(ticket_id, "tidak dapat dibaca"):
         return views.public_status(deps.repo().get(ticket_id), load_directory())
-    except TicketNotFoundError:
-        raise NotFoundError(f"Tiket {ticket_id} tidak ditemukan")
 
 
 @app.route("/tickets/{ticket_id}/acknowledge", methods=["GET"])
@@ -102,12 +102,8 @@ def acknowledge_page(ticket_id):
            content_types=["application/json", "application/x-www-form-urlencoded"])
 def acknowledge_ticket(ticket_id):
     agency, _ = _signed_link(ticket_id, "acknowledge")
-    try:
+    with _as_http_errors(ticket_id, "belum dapat dikonfirmasi"):
         ticket = pipeline.acknowledge(ticket_id, agency, deps.repo(), deps.workflow(), deps.now())
-    except TicketNotFoundError:
-        raise NotFoundError(f"Tiket {ticket_id} tidak ditemukan")
-    except InvalidTransitionError as error:
-        raise ConflictError(f"Tiket {ticket_id} belum dapat dikonfirmasi: {error}")
     deps.metrics.add_metric("Acknowledgements", MetricUnit.Count, 1)
     return views.public_status(ticket, load_directory())
 
@@ -126,17 +122,24 @@ def reassign_ticket(ticket_id):
     to = views.form_field(app.current_request, "to")
     if not to:
         raise BadRequestError("Instansi tujuan ('to') wajib diisi")
-    try:
+    with _as_http_errors(ticket_id, "tidak dapat dialihkan"):
         ticket = pipeline.reassign(ticket_id, agency, to, deps.repo(), deps.workflow(), deps.corrections(),
                                    load_directory(), get_settings().response_sla_override_seconds, deps.now())
-    except TicketNotFoundError:
-        raise NotFoundError(f"Tiket {ticket_id} tidak ditemukan")
-    except UnknownAgencyError:
-        raise BadRequestError(f"Kode instansi tidak dikenal: {to}")
-    except InvalidTransitionError as error:
-        raise ConflictError(f"Tiket {ticket_id} tidak dapat dialihkan: {error}")
     deps.metrics.add_metric("Reassignments", MetricUnit.Count, 1)
     return views.public_status(ticket, load_directory())
+
+
+@contextmanager
+def _as_http_errors(ticket_id: str, refused: str):
+    """Domain errors as 4xx responses with a message people can act on."""
+    try:
+        yield
+    except TicketNotFoundError:
+        raise NotFoundError(f"Tiket {ticket_id} tidak ditemukan")
+    except UnknownAgencyError as error:
+        raise BadRequestError(f"Kode instansi tidak dikenal: {error.args[0]}")
+    except InvalidTransitionError as error:
+        raise ConflictError(f"Tiket {ticket_id} {refused}: {error}")
 
 
 def _signed_link(ticket_id: str, action: str) -> tuple[str, str]:

@@ -24,33 +24,28 @@ def workflow_definition() -> dict:
     return json.loads((INFRA_DIR / "workflow.asl.json").read_text(encoding="utf-8"))
 
 
+def _topic_with_email(resources: dict, logical: str, name: str, email: str) -> None:
+    """An SNS topic (`<logical>Topic`, e.g. `AgencyDINKESTopic`) and its e-mail subscription."""
+    resources[f"{logical}Topic"] = {
+        "Type": "AWS::SNS::Topic",
+        "Properties": {"TopicName": {"Fn::Sub": name}, "DisplayName": f"Kemala {logical}"},
+    }
+    resources[f"{logical}Email"] = {
+        "Type": "AWS::SNS::Subscription",
+        "Properties": {"TopicArn": {"Ref": f"{logical}Topic"}, "Protocol": "email", "Endpoint": email},
+    }
+
+
 def merge_template(stage: str) -> dict:
     template = copy.deepcopy(json.loads((INFRA_DIR / "resources.json").read_text(encoding="utf-8")))
     template["Parameters"]["Stage"]["Default"] = stage
     resources = template["Resources"]
     resources["TicketWorkflow"]["Properties"]["Definition"] = workflow_definition()
-    for agency in load_directory():
-        topic_id = f"AgencyTopic{agency.code}"
-        resources[topic_id] = {
-            "Type": "AWS::SNS::Topic",
-            "Properties": {"TopicName": {"Fn::Sub": AGENCY_TOPIC_NAME % agency.topic},
-                           "DisplayName": f"Kemala {agency.code}"},
-        }
-        resources[f"AgencyEmail{agency.code}"] = {
-            "Type": "AWS::SNS::Subscription",
-            "Properties": {"TopicArn": {"Ref": topic_id}, "Protocol": "email", "Endpoint": agency.email},
-        }
-    for office in load_directory().regions.values():
-        topic_id = f"RegionTopic{office.code}"
-        resources[topic_id] = {
-            "Type": "AWS::SNS::Topic",
-            "Properties": {"TopicName": {"Fn::Sub": REGION_TOPIC_NAME % office.topic},
-                           "DisplayName": f"Kemala {office.code}"},
-        }
-        resources[f"RegionEmail{office.code}"] = {
-            "Type": "AWS::SNS::Subscription",
-            "Properties": {"TopicArn": {"Ref": topic_id}, "Protocol": "email", "Endpoint": office.email},
-        }
+    directory = load_directory()
+    for agency in directory:
+        _topic_with_email(resources, f"Agency{agency.code}", AGENCY_TOPIC_NAME % agency.topic, agency.email)
+    for office in directory.regions.values():
+        _topic_with_email(resources, f"Region{office.code}", REGION_TOPIC_NAME % office.topic, office.email)
     return template
 
 

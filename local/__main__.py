@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from chalicelib.domain.messages import format_wib
@@ -77,6 +78,8 @@ def replay(args: argparse.Namespace) -> int:
 
 
 def main() -> int:
+    # Handlers that record no metric make Powertools warn on stderr; on AWS that lands in the logs.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="poll, route, notify and escalate sample tweets until Ctrl-C")
