@@ -11,7 +11,7 @@ from chalicelib.domain.tickets import Ticket
 @dataclass(frozen=True)
 class Notification:
     ticket_id: str
-    agency: str
+    agency: str  # the agency, or the region code for a copy to a regency/city government
     kind: str  # new_ticket | escalation
     subject: str
     body: str
@@ -50,7 +50,7 @@ def drain_notifications(sqs, queue_url: str, wait_seconds: int = 0) -> list[Noti
             envelope = json.loads(message["Body"])
             attributes = {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()}
             found.append(Notification(
-                ticket_id=attributes.get("ticket_id", ""), agency=attributes.get("agency", ""),
+                ticket_id=attributes.get("ticket_id", ""), agency=attributes.get("agency") or attributes.get("region", ""),
                 kind=attributes.get("kind", ""), subject=envelope.get("Subject", ""), body=envelope["Message"],
                 sent_at=int(message["Attributes"]["SentTimestamp"]) / 1000,
             ))
