@@ -141,10 +141,6 @@ class DynamoTicketRepository:
             raise
         ticket.version = model.version
 
-    def by_agency(self, agency: str, limit: int = 50) -> list[Ticket]:
-        query = TicketModel.by_agency.query(agency, scan_index_forward=False, limit=limit)
-        return [_to_ticket(model) for model in query]
-
     def scan_all(self) -> list[Ticket]:
         return [_to_ticket(model) for model in TicketModel.scan()]
 

@@ -20,7 +20,3 @@ def response_window(agency: Agency, override_seconds: int | None = None) -> time
 def due_at(start: datetime, window: timedelta) -> datetime:
     return start + window
 
-
-def overdue_by(due: datetime, now: datetime) -> timedelta:
-    """How far past its deadline a ticket is (zero when still on time)."""
-    return max(now - due, timedelta(0))

@@ -14,11 +14,6 @@ def test_response_window_comes_from_the_directory_unless_overridden():
     assert sla.response_window(load_directory()["DISHUB"]) == timedelta(hours=24)
 
 
-def test_overdue_is_zero_before_the_deadline():
-    assert sla.overdue_by(T0, T0 - timedelta(minutes=1)) == timedelta(0)
-    assert sla.overdue_by(T0, T0 + timedelta(minutes=5)) == timedelta(minutes=5)
-
-
 def test_times_are_shown_in_wib_with_indonesian_month_names():
     assert messages.format_wib(T0) == "23 Nov 2026 00.30 WIB"
     assert messages.format_wib(datetime(2026, 8, 17, 3, 0, tzinfo=timezone.utc)) == "17 Agu 2026 10.00 WIB"
