@@ -57,8 +57,9 @@ def notifier() -> SnsNotifier:
 
 @lru_cache(maxsize=1)
 def x_api() -> XApi:
-    credentials = parameters.get_secret(get_settings().x_credentials_secret, transform="json", max_age=_SECRET_MAX_AGE)
-    return XApi(build_client(credentials, os.environ.get("X_API_BASE_URL")))
+    settings = get_settings()
+    credentials = parameters.get_secret(settings.x_credentials_secret, transform="json", max_age=_SECRET_MAX_AGE)
+    return XApi(build_client(credentials, settings.x_api_base_url))
 
 
 def link_secret() -> str:

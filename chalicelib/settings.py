@@ -1,4 +1,6 @@
-"""Typed settings of the deployed functions, read once from the environment (.chalice/config.json)."""
+"""Typed settings of the deployed functions, read once from the environment (.chalice/config.json
+and the template's per-function variables). Table names are read where the tables are modelled
+(adapters/dynamodb.py, the idempotency layer), since PynamoDB binds them at class definition."""
 from __future__ import annotations
 
 import os
@@ -8,12 +10,7 @@ from functools import lru_cache
 
 @dataclass(frozen=True)
 class Settings:
-    stage: str
-    tickets_table: str
-    checkpoints_table: str
-    idempotency_table: str
     topic_arn_prefix: str
-    corrections_table: str
     escalation_topic_arn: str
     state_machine_arn: str
     x_query: str
@@ -22,17 +19,13 @@ class Settings:
     public_base_url: str
     response_sla_override_seconds: int | None
     poll_max_pages: int
+    x_api_base_url: str | None
 
     @classmethod
     def from_env(cls, env: os._Environ | dict = os.environ) -> "Settings":
         override = env.get("RESPONSE_SLA_OVERRIDE_SECONDS")
         return cls(
-            stage=env.get("STAGE", "dev"),
-            tickets_table=env["TICKETS_TABLE"],
-            checkpoints_table=env["CHECKPOINTS_TABLE"],
-            idempotency_table=env["IDEMPOTENCY_TABLE"],
             topic_arn_prefix=env.get("TOPIC_ARN_PREFIX", ""),
-            corrections_table=env.get("CORRECTIONS_TABLE", "kemala-dev-corrections"),
             escalation_topic_arn=env.get("ESCALATION_TOPIC_ARN", ""),
             state_machine_arn=env.get("STATE_MACHINE_ARN", ""),
             x_query=env.get("X_QUERY", "#KemalaJateng -is:retweet"),
@@ -41,6 +34,7 @@ class Settings:
             public_base_url=env.get("PUBLIC_BASE_URL", "").rstrip("/"),
             response_sla_override_seconds=int(override) if override else None,
             poll_max_pages=int(env.get("POLL_MAX_PAGES", "10")),
+            x_api_base_url=env.get("X_API_BASE_URL") or None,
         )
 
 
