@@ -1,7 +1,11 @@
-"""Composition root: builds the adapters once per Lambda container, lazily, from the settings."""
+"""Composition root: the one place where adapters are built and handed to the use cases.
+
+`kemala()` builds the application object once per Lambda container, lazily, from the settings;
+tests replace it with `use(Kemala(...))` built from fakes. Observability (logger, metrics,
+tracer) is created here too, so every function reports under one service name.
+"""
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 from functools import lru_cache
 
@@ -10,12 +14,17 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
-from chalicelib.adapters.dynamodb import DynamoCheckpointStore, DynamoCorrectionStore, DynamoTicketRepository
+from chalicelib.adapters.channels import ChannelRegistry
+from chalicelib.adapters.dynamodb import (
+    DynamoCheckpointStore, DynamoCorrectionStore, DynamoTicketRepository, use_tables,
+)
 from chalicelib.adapters.notifications import SnsNotifier
 from chalicelib.adapters.workflow import StepFunctionsWorkflow
-from chalicelib.adapters.x_api import XApi, build_client
-from chalicelib.domain import links
+from chalicelib.domain import links, routing
+from chalicelib.domain.directory import load_directory
 from chalicelib.domain.tickets import Ticket
+from chalicelib.services.collaborators import Collaborators
+from chalicelib.services.kemala import Kemala
 from chalicelib.settings import get_settings
 
 logger = Logger(service="kemala")
@@ -23,43 +32,11 @@ metrics = Metrics(namespace="Kemala", service="kemala")
 tracer = Tracer(service="kemala")
 
 _SECRET_MAX_AGE = 300
+_current: list[Kemala] = []
 
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-@lru_cache(maxsize=1)
-def repo() -> DynamoTicketRepository:
-    return DynamoTicketRepository()
-
-
-@lru_cache(maxsize=1)
-def checkpoints() -> DynamoCheckpointStore:
-    return DynamoCheckpointStore()
-
-
-@lru_cache(maxsize=1)
-def corrections() -> DynamoCorrectionStore:
-    return DynamoCorrectionStore()
-
-
-@lru_cache(maxsize=1)
-def workflow() -> StepFunctionsWorkflow:
-    return StepFunctionsWorkflow(boto3.client("stepfunctions"), get_settings().state_machine_arn)
-
-
-@lru_cache(maxsize=1)
-def notifier() -> SnsNotifier:
-    settings = get_settings()
-    return SnsNotifier(boto3.client("sns"), settings.topic_arn_prefix, settings.escalation_topic_arn)
-
-
-@lru_cache(maxsize=1)
-def x_api() -> XApi:
-    settings = get_settings()
-    credentials = parameters.get_secret(settings.x_credentials_secret, transform="json", max_age=_SECRET_MAX_AGE)
-    return XApi(build_client(credentials, settings.x_api_base_url))
 
 
 def link_secret() -> str:
@@ -67,12 +44,48 @@ def link_secret() -> str:
 
 
 def action_url(ticket: Ticket, action: str) -> str:
-    """The signed link with which the ticket's agency acknowledges or reassigns it."""
+    """The signed link with which the ticket's agency acts on it from its e-mail."""
     return links.action_url(get_settings().public_base_url, link_secret(), ticket.ticket_id, action, ticket.agency)
 
 
+def _build() -> Kemala:
+    settings = get_settings()
+    use_tables(settings.tables)
+    return Kemala(Collaborators(
+        tickets=DynamoTicketRepository(),
+        checkpoints=DynamoCheckpointStore(),
+        corrections=DynamoCorrectionStore(),
+        workflow=StepFunctionsWorkflow(boto3.client("stepfunctions"), settings.state_machine_arn),
+        notifier=SnsNotifier(boto3.client("sns"), settings.topic_arn_prefix, settings.escalation_topic_arn),
+        channels=ChannelRegistry(settings),
+        directory=load_directory(),
+        classify=routing.classify,
+        links=action_url,
+        clock=now,
+        sla_override_seconds=settings.response_sla_override_seconds,
+    ))
+
+
+def kemala() -> Kemala:
+    if not _current:
+        _current.append(_build())
+    return _current[0]
+
+
+def use(instance: Kemala) -> None:
+    """Replace the application object (tests, the local stack after it changed the environment)."""
+    _current[:] = [instance]
+
+
+def reset() -> None:
+    """Forget the built application and settings: the next call builds them from the environment."""
+    _current.clear()
+    get_settings.cache_clear()
+
+
+@lru_cache(maxsize=1)
 def idempotency_store() -> DynamoDBPersistenceLayer:
-    return DynamoDBPersistenceLayer(table_name=os.environ.get("IDEMPOTENCY_TABLE", "kemala-dev-idempotency"))
+    return DynamoDBPersistenceLayer(table_name=get_settings().tables.idempotency)
 
 
 # A replayed step inside this window returns the first result instead of posting again.

@@ -56,11 +56,12 @@ def _corrections(args: argparse.Namespace) -> list[dict]:
     if args.corrections:
         found += [json.loads(line) for line in Path(args.corrections).read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.corrections_table:
-        import os
+        from dataclasses import replace
 
-        os.environ["CORRECTIONS_TABLE"] = args.corrections_table
-        from chalicelib.adapters.dynamodb import DynamoCorrectionStore
+        from chalicelib.adapters.dynamodb import DynamoCorrectionStore, use_tables
+        from chalicelib.settings import get_settings
 
+        use_tables(replace(get_settings().tables, corrections=args.corrections_table))
         found += [{"text": c.text, "agency": c.agency} for c in DynamoCorrectionStore().all()]
     return found
 

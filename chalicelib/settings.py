@@ -1,40 +1,69 @@
-"""Typed settings of the deployed functions, read once from the environment (.chalice/config.json
-and the template's per-function variables). Table names are read where the tables are modelled
-(adapters/dynamodb.py, the idempotency layer), since PynamoDB binds them at class definition."""
+"""Typed settings of the deployed functions, read once from the environment.
+
+Every name and default is defined here and nowhere else: `.chalice/config.json` sets the stage's
+variables, the merge template adds per-function ARNs, and the embedded local stack sets the same
+variables. Table names follow `kemala-<stage>-<table>` unless a variable says otherwise.
+"""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Mapping
+
+DEFAULT_X_QUERY = "#KemalaJateng -is:retweet"
+KEMALA_X_HANDLE = "KemalaJateng"
+
+
+@dataclass(frozen=True)
+class Tables:
+    tickets: str
+    checkpoints: str
+    corrections: str
+    idempotency: str
+
+    @classmethod
+    def for_stage(cls, stage: str, env: Mapping[str, str]) -> "Tables":
+        def name(kind: str) -> str:
+            return env.get(f"{kind.upper()}_TABLE") or f"kemala-{stage}-{kind}"
+
+        return cls(name("tickets"), name("checkpoints"), name("corrections"), name("idempotency"))
 
 
 @dataclass(frozen=True)
 class Settings:
-    topic_arn_prefix: str
+    stage: str
+    tables: Tables
+    topic_arn_prefix: str  # arn:aws:sns:<region>:<account>:kemala-<stage>-
     escalation_topic_arn: str
     state_machine_arn: str
+    x_handle: str
     x_query: str
     x_credentials_secret: str
+    x_api_base_url: str | None
     link_secret: str
     public_base_url: str
-    response_sla_override_seconds: int | None
     poll_max_pages: int
-    x_api_base_url: str | None
+    response_sla_override_seconds: int | None
 
     @classmethod
-    def from_env(cls, env: os._Environ | dict = os.environ) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
+        stage = env.get("STAGE", "dev")
         override = env.get("RESPONSE_SLA_OVERRIDE_SECONDS")
         return cls(
+            stage=stage,
+            tables=Tables.for_stage(stage, env),
             topic_arn_prefix=env.get("TOPIC_ARN_PREFIX", ""),
             escalation_topic_arn=env.get("ESCALATION_TOPIC_ARN", ""),
             state_machine_arn=env.get("STATE_MACHINE_ARN", ""),
-            x_query=env.get("X_QUERY", "#KemalaJateng -is:retweet"),
-            x_credentials_secret=env.get("X_CREDENTIALS_SECRET", ""),
-            link_secret=env.get("LINK_SECRET", ""),
-            public_base_url=env.get("PUBLIC_BASE_URL", "").rstrip("/"),
-            response_sla_override_seconds=int(override) if override else None,
-            poll_max_pages=int(env.get("POLL_MAX_PAGES", "10")),
+            x_handle=env.get("X_HANDLE", KEMALA_X_HANDLE),
+            x_query=env.get("X_QUERY", DEFAULT_X_QUERY),
+            x_credentials_secret=env.get("X_CREDENTIALS_SECRET", f"kemala-{stage}-x-credentials"),
             x_api_base_url=env.get("X_API_BASE_URL") or None,
+            link_secret=env.get("LINK_SECRET", f"kemala-{stage}-link-secret"),
+            public_base_url=env.get("PUBLIC_BASE_URL", "").rstrip("/"),
+            poll_max_pages=int(env.get("POLL_MAX_PAGES", "10")),
+            response_sla_override_seconds=int(override) if override else None,
         )
 
 

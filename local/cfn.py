@@ -55,6 +55,13 @@ def _generate_secret(spec: dict) -> str:
     return value
 
 
+# Resource types the local stack deliberately leaves out, and why.
+NOT_EMULATED = {
+    "AWS::IAM::Role": "moto does not enforce IAM; policies are linted instead",
+    "AWS::CloudWatch::Alarm": "alarms act on AWS metrics; locally metrics are read from build/lambda.log",
+}
+
+
 class Provisioner:
     """Creates the template's resources on the emulator, in dependency-friendly order."""
 
@@ -69,17 +76,18 @@ class Provisioner:
             "AWS::SNS::Subscription": self._subscription, "AWS::SecretsManager::Secret": self._secret,
             "AWS::StepFunctions::StateMachine": self._state_machine,
         }
-        self.skipped: list[str] = []
 
     def create_all(self, template: dict) -> None:
+        """Creates every resource, or says which one this emulator cannot stand in for."""
         resources = template["Resources"]
+        unknown = sorted(f"{logical} ({r['Type']})" for logical, r in resources.items()
+                         if r.get("Type") and r["Type"] not in self.ORDER and r["Type"] not in NOT_EMULATED)
+        if unknown:
+            raise ValueError(f"the local stack cannot create: {', '.join(unknown)}")
         for kind in self.ORDER:
             for logical, resource in resources.items():
                 if resource.get("Type") == kind:
                     self._creators[kind](logical, resource["Properties"])
-        self.skipped = sorted(
-            f"{logical} ({r['Type']})" for logical, r in resources.items() if r.get("Type") and r["Type"] not in self.ORDER
-        )
 
     def _table(self, logical: str, props: dict) -> None:
         p = self._resolver.resolve(props)

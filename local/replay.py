@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from chalicelib.domain.tickets import Status, ticket_id_for
+from local.inputs import load_tweets
 from local.observe import TicketWatcher, drain_notifications
 from local.x_emulator import Post, matches
 
@@ -79,7 +80,6 @@ def replay(stack, tweets: list[dict], timeout: float, poll_every: float = 0.5) -
 
 
 def replay_file(path: Path, timeout: float) -> dict:
-    from local.__main__ import load_tweets
     from local.stack import LocalStack
 
     tweets, rejected = load_tweets(path)

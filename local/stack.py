@@ -19,6 +19,9 @@ from chalice.config import Config
 from chalice.local import create_local_server
 from chalice.utils import to_cfn_resource_name
 
+from chalicelib import bootstrap
+from chalicelib.adapters.dynamodb import use_tables
+from chalicelib.settings import get_settings
 from infra.compose import merge_template
 from local.aws import ACCOUNT, REGION, LocalAws
 from local.cfn import Provisioner, Resolver
@@ -53,9 +56,9 @@ class LocalStack:
             sys.path.insert(0, str(ROOT))
         app_module = importlib.import_module("app")
 
-        resolver = Resolver(REGION, ACCOUNT, {"Stage": self.stage, "RestAPI": "local",
-                                              "GovernorOfficeEmail": "gubernur@kemala.example",
-                                              "OperatorsEmail": "operator@kemala.example"})
+        template = merge_template(self.stage)
+        defaults = {name: spec["Default"] for name, spec in template["Parameters"].items() if "Default" in spec}
+        resolver = Resolver(REGION, ACCOUNT, {**defaults, "Stage": self.stage, "RestAPI": "local"})
         chalice_app = app_module.app
         functions = [(f.name, f.handler_string) for f in chalice_app.pure_lambda_functions]
         functions += [(e.name, e.handler_string) for e in chalice_app.event_sources]
@@ -66,7 +69,6 @@ class LocalStack:
             resolver.refs[to_cfn_resource_name(name)] = deployed
             resolver.attrs[to_cfn_resource_name(name)] = {"Arn": arn}
 
-        template = merge_template(self.stage)
         session = self.aws.session()
         Provisioner(session, resolver).create_all(template)
         self.state_machine_arn = resolver.refs["TicketWorkflow"]
@@ -78,6 +80,8 @@ class LocalStack:
             SecretId=resolver.refs["XCredentialsSecret"], SecretString=json.dumps(CREDENTIALS))
         self._subscribe_observer(session, template, resolver)
         self._start_api(chalice_app)
+        bootstrap.reset()  # the functions' environment is complete: build from it on first use
+        use_tables(get_settings().tables)
         return self
 
     def _subscribe_observer(self, session, template: dict, resolver: Resolver) -> None:

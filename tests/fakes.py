@@ -3,10 +3,16 @@ from __future__ import annotations
 
 import copy
 
-from chalicelib.adapters.dynamodb import ConcurrentUpdateError, TicketNotFoundError
-from chalicelib.adapters.workflow import WorkflowResumeError
-from chalicelib.adapters.x_api import RateLimitedError, SearchResult
+from datetime import datetime, timezone
+
+from chalicelib.domain import routing
+from chalicelib.domain.directory import load_directory
 from chalicelib.domain.tickets import Ticket
+from chalicelib.services.collaborators import Collaborators
+from chalicelib.services.kemala import Kemala
+from chalicelib.services.ports import (
+    ConcurrentUpdateError, Inbox, RateLimitedError, TicketNotFoundError, WorkflowResumeError,
+)
 
 
 class InMemoryTickets:
@@ -92,25 +98,39 @@ class InMemoryCorrections:
         self.items.append(correction)
 
 
-class FakeReplier:
-    def __init__(self) -> None:
-        self.replies: list[tuple[str, str]] = []
+class FakeChannel:
+    """A citizen channel: serves a prepared inbox (or a 429) and records the replies it was asked to send."""
 
-    def reply(self, in_reply_to: str, text: str) -> str:
-        self.replies.append((in_reply_to, text))
+    code = "x"
+
+    def __init__(self, inbox: Inbox | None = None) -> None:
+        self.inbox = inbox
+        self.rate_limited = False
+        self.cursors: list[str | None] = []
+        self.replies: list[tuple[str, str]] = []  # (source id replied to, text)
+
+    def receive(self, cursor: str | None) -> Inbox:
+        self.cursors.append(cursor)
+        if self.rate_limited:
+            raise RateLimitedError(None)
+        return self.inbox
+
+    def reply(self, ticket: Ticket, text: str) -> str:
+        self.replies.append((ticket.source_id, text))
         return f"r{len(self.replies)}"
 
 
-class FakeSearch:
-    """Serves prepared search results; `rate_limited` makes the next call raise like a 429."""
+class Fakes:
+    """A `Kemala` wired to in-memory fakes, and the fakes themselves for assertions."""
 
-    def __init__(self, result: SearchResult | None = None) -> None:
-        self.result = result
-        self.rate_limited = False
-        self.calls: list[str | None] = []
-
-    def search_recent(self, query: str, since_id: str | None, max_pages: int) -> SearchResult:
-        self.calls.append(since_id)
-        if self.rate_limited:
-            raise RateLimitedError(None)
-        return self.result
+    def __init__(self, now: datetime = datetime(2026, 11, 22, 6, 0, tzinfo=timezone.utc), classify=routing.classify,
+                 sla_override_seconds: int | None = None) -> None:
+        self.now = now
+        self.tickets, self.checkpoints, self.corrections = InMemoryTickets(), InMemoryCheckpoints(), InMemoryCorrections()
+        self.workflow, self.notifier, self.channel = FakeWorkflow(), FakeNotifier(), FakeChannel()
+        self.kemala = Kemala(Collaborators(
+            tickets=self.tickets, checkpoints=self.checkpoints, corrections=self.corrections, workflow=self.workflow,
+            notifier=self.notifier, channels={"x": self.channel}, directory=load_directory(), classify=classify,
+            links=lambda ticket, action: f"https://kemala.local/tickets/{ticket.ticket_id}/{action}?sig=x",
+            clock=lambda: self.now, sla_override_seconds=sla_override_seconds,
+        ))

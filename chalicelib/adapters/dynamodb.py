@@ -5,7 +5,6 @@ attribute, so two writers racing on one ticket cannot silently overwrite each ot
 """
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 
 from pynamodb.attributes import (
@@ -16,36 +15,20 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.exceptions import DoesNotExist, PutError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.domain.tickets import Classification, Correction, HistoryEntry, Status, Ticket
-
-
-class TicketNotFoundError(KeyError):
-    """No ticket has that id."""
-
-
-class ConcurrentUpdateError(Exception):
-    """The ticket changed since it was read; the caller retries with a fresh copy."""
+from chalicelib.services.ports import ConcurrentUpdateError, TicketNotFoundError
+from chalicelib.settings import Tables
 
 
 def _is_condition_failure(error: Exception) -> bool:
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
-class AgencyIndex(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "agency-received"
-        projection = AllProjection()
-
-    agency = UnicodeAttribute(hash_key=True)
-    received_at = UTCDateTimeAttribute(range_key=True)
-
-
 class TicketModel(Model):
     class Meta:
-        table_name = os.environ.get("TICKETS_TABLE", "kemala-dev-tickets")
+        table_name = "bound by use_tables()"
 
     ticket_id = UnicodeAttribute(hash_key=True)
     channel = UnicodeAttribute()
@@ -65,16 +48,22 @@ class TicketModel(Model):
     reply_id = UnicodeAttribute(null=True)
     history = JSONAttribute(default=list)
     version = VersionAttribute()
-    by_agency = AgencyIndex()
 
 
 class CheckpointModel(Model):
     class Meta:
-        table_name = os.environ.get("CHECKPOINTS_TABLE", "kemala-dev-checkpoints")
+        table_name = "bound by use_tables()"
 
     stream = UnicodeAttribute(hash_key=True)
     since_id = NumberAttribute()  # X ids are 64-bit integers: compared as numbers, not strings
     updated_at = UTCDateTimeAttribute()
+
+
+def use_tables(tables: Tables) -> None:
+    """Point the models at this stage's tables (before their first request)."""
+    for model, name in ((TicketModel, tables.tickets), (CheckpointModel, tables.checkpoints),
+                        (CorrectionModel, tables.corrections)):
+        model.Meta.table_name = name  # PynamoDB reconnects when the name changes
 
 
 def _to_model(ticket: Ticket) -> TicketModel:
@@ -168,7 +157,7 @@ class DynamoCheckpointStore:
 
 class CorrectionModel(Model):
     class Meta:
-        table_name = os.environ.get("CORRECTIONS_TABLE", "kemala-dev-corrections")
+        table_name = "bound by use_tables()"
 
     ticket_id = UnicodeAttribute(hash_key=True)
     at = UTCDateTimeAttribute(range_key=True)

@@ -5,9 +5,7 @@ import json
 
 from botocore.exceptions import ClientError
 
-
-class WorkflowResumeError(Exception):
-    """The waiting workflow could not be resumed (its task already timed out or finished)."""
+from chalicelib.services.ports import WorkflowResumeError
 
 
 class StepFunctionsWorkflow:

@@ -24,7 +24,6 @@ class Agency:
     email: str
     response_hours: float
     resolve_hours: float
-    partner: bool = False
     copy_region: bool = False
 
 
@@ -57,7 +56,6 @@ class Directory:
                 email=entry["email"],
                 response_hours=float(entry.get("response_hours", defaults.get("response_hours", 24))),
                 resolve_hours=float(entry.get("resolve_hours", defaults.get("resolve_hours", 120))),
-                partner=bool(entry.get("partner", False)),
                 copy_region=bool(entry.get("copy_region", False)),
             )
             for code, entry in data["agencies"].items()

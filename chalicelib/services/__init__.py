@@ -1,1 +1,1 @@
-"""Use cases: what Kemala does, written against the adapters' small interfaces."""
+"""Use cases: what Kemala does, written against the small interfaces in `ports.py`."""

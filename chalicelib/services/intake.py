@@ -1,22 +1,16 @@
-"""Intake: complaints from X (and later the other LaporGub! channels) become tickets and workflows.
+"""Intake: messages from a citizen channel become tickets and workflows.
 
 Exactly once: the ticket id derives from the source message and is created with a conditional
 write; the workflow execution is named after the ticket, so a retried start cannot double it.
-The poll checkpoint only moves forward after every page since it has been fetched.
+The channel's cursor only moves forward after everything since it was received.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Protocol
 
-from chalicelib.adapters.x_api import IncomingTweet, RateLimitedError, SearchResult
 from chalicelib.domain.tickets import Ticket, ticket_id_for
-from chalicelib.services.ports import CheckpointStore, TicketRepository, Workflow
-
-
-class RecentSearch(Protocol):
-    def search_recent(self, query: str, since_id: str | None, max_pages: int) -> SearchResult: ...
+from chalicelib.services.collaborators import Collaborators
+from chalicelib.services.ports import IncomingMessage, RateLimitedError
 
 
 @dataclass
@@ -28,36 +22,38 @@ class IntakeReport:
     checkpoint: str | None = None
 
 
-def ingest_tweet(tweet: IncomingTweet, repo: TicketRepository, workflow: Workflow, now: datetime) -> bool:
-    """Make sure this tweet has its ticket and its workflow; True if the ticket is new."""
-    ticket = Ticket(
-        ticket_id=ticket_id_for("x", tweet.tweet_id), channel="x", source_id=tweet.tweet_id,
-        text=tweet.text, author=tweet.author, received_at=tweet.created_at or now,
-    )
-    created = repo.add(ticket)
-    # Started even when the ticket already existed: a crash between the two writes must not lose
-    # the workflow, and a start under an existing execution name changes nothing.
-    workflow.start(ticket.ticket_id)
-    return created
+class Intake:
+    def __init__(self, c: Collaborators) -> None:
+        self._c = c
 
+    def ingest(self, message: IncomingMessage) -> bool:
+        """Make sure this message has its ticket and its workflow; True if the ticket is new."""
+        ticket = Ticket(
+            ticket_id=ticket_id_for(message.channel, message.source_id), channel=message.channel,
+            source_id=message.source_id, text=message.text, author=message.author,
+            received_at=message.created_at or self._c.clock(),
+        )
+        created = self._c.tickets.add(ticket)
+        # Started even when the ticket already existed: a crash between the two writes must not lose
+        # the workflow, and a start under an existing execution name changes nothing.
+        self._c.workflow.start(ticket.ticket_id)
+        return created
 
-def poll_x(
-    x: RecentSearch, checkpoints: CheckpointStore, repo: TicketRepository, workflow: Workflow,
-    query: str, max_pages: int, now: datetime,
-) -> IntakeReport:
-    stream = f"x:{query}"
-    report = IntakeReport(checkpoint=checkpoints.get(stream))
-    try:
-        result = x.search_recent(query, report.checkpoint, max_pages)
-    except RateLimitedError:
-        report.rate_limited = True
+    def poll(self, channel_code: str) -> IntakeReport:
+        """Receive what the channel has since its checkpoint and ingest each message."""
+        stream = f"{channel_code}:inbox"
+        report = IntakeReport(checkpoint=self._c.checkpoints.get(stream))
+        try:
+            inbox = self._c.channels[channel_code].receive(report.checkpoint)
+        except RateLimitedError:
+            report.rate_limited = True
+            return report
+        report.fetched = len(inbox.messages)
+        report.rate_limited = not inbox.complete
+        for message in inbox.messages:
+            target = report.created if self.ingest(message) else report.duplicates
+            target.append(ticket_id_for(message.channel, message.source_id))
+        if inbox.complete and inbox.cursor:
+            self._c.checkpoints.put(stream, inbox.cursor)
+            report.checkpoint = inbox.cursor
         return report
-    report.fetched = len(result.tweets)
-    report.rate_limited = not result.complete
-    for tweet in result.tweets:
-        target = report.created if ingest_tweet(tweet, repo, workflow, now) else report.duplicates
-        target.append(ticket_id_for("x", tweet.tweet_id))
-    if result.complete and result.newest_id:
-        checkpoints.put(stream, result.newest_id)
-        report.checkpoint = result.newest_id
-    return report

@@ -92,7 +92,7 @@ def test_polling_again_does_not_double_tickets_or_workflows(stack):
     wait_until(lambda: repo.get(f"X{post.id}").status is Status.AWAITING_ACK, timeout=30)
     # Forget the checkpoint so the next poll sees the same tweet again.
     stack.aws.session().client("dynamodb").delete_item(
-        TableName="kemala-dev-checkpoints", Key={"stream": {"S": "x:#KemalaJateng -is:retweet"}})
+        TableName="kemala-dev-checkpoints", Key={"stream": {"S": "x:inbox"}})
     result = stack.poll()
     assert result["fetched"] >= 1 and result["created"] == 0
     assert sum(1 for name in stack.execution_names() if name == f"X{post.id}") == 1

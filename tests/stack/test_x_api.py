@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from chalicelib.adapters.x_api import RateLimitedError, XApi, build_client
+from chalicelib.adapters.channels.x import XChannel, build_client
+from chalicelib.services.ports import RateLimitedError
 from local.x_emulator import CREDENTIALS, RateLimit, XEmulator
 
 QUERY = "#KemalaJateng -is:retweet"
@@ -21,23 +22,23 @@ def test_search_pages_through_everything_newer_than_the_checkpoint(emulator):
     posts = [emulator.release(f"aduan nomor {i} #KemalaJateng", f"warga{i}") for i in range(230)]
     emulator.release("tanpa tagar, tidak ikut", "lain")
     emulator.release("RT ikut-ikutan #KemalaJateng", "rt", is_retweet=True)
-    api = XApi(build_client(CREDENTIALS, emulator.base_url))
-    result = api.search_recent(QUERY, since_id=str(posts[9].id), max_pages=5)
+    channel = XChannel(build_client(CREDENTIALS, emulator.base_url), QUERY, max_pages=5)
+    result = channel.receive(str(posts[9].id))
     assert result.complete
-    assert [t.tweet_id for t in result.tweets] == [str(p.id) for p in posts[10:]]
-    assert result.newest_id == str(posts[-1].id)
-    assert result.tweets[0].author == "warga10"
+    assert [t.source_id for t in result.messages] == [str(p.id) for p in posts[10:]]
+    assert result.cursor == str(posts[-1].id)
+    assert result.messages[0].author == "warga10"
 
 
 def test_rate_limit_before_any_page_raises_and_mid_search_marks_it_incomplete(emulator):
     for i in range(250):
         emulator.release(f"aduan {i} #kemalajateng")
-    api = XApi(build_client(CREDENTIALS, emulator.base_url))
+    channel = XChannel(build_client(CREDENTIALS, emulator.base_url), QUERY, max_pages=5)
     emulator.rate_limit.used = 4  # one request left in this window
-    partial = api.search_recent(QUERY, since_id=None, max_pages=5)
-    assert not partial.complete and len(partial.tweets) == 100
+    partial = channel.receive(None)
+    assert not partial.complete and len(partial.messages) == 100
     with pytest.raises(RateLimitedError) as error:
-        api.search_recent(QUERY, since_id=None, max_pages=5)
+        channel.receive(None)
     assert error.value.reset_at is not None
 
 
@@ -46,6 +47,6 @@ def test_emulator_rejects_bad_requests_like_x(emulator):
     auth = {"Authorization": f"Bearer {CREDENTIALS['bearer_token']}"}
     assert requests.get(url, params={"query": QUERY}, timeout=5).status_code == 401
     assert requests.get(url, params={"query": QUERY, "max_results": 5}, headers=auth, timeout=5).status_code == 400
-    too_long = XApi(build_client(CREDENTIALS, emulator.base_url))
+    client = build_client(CREDENTIALS, emulator.base_url)
     with pytest.raises(Exception):
-        too_long.reply("1", "x" * 281)
+        client.create_tweet(text="x" * 281, in_reply_to_tweet_id="1", user_auth=True)

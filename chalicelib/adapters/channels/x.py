@@ -1,4 +1,4 @@
-"""The X API v2 through tweepy: recent search for the hashtag, and replies to citizens.
+"""X (Twitter) through tweepy and the X API v2: recent search for the hashtag, replies to citizens.
 
 `X_API_BASE_URL` plays the part that `AWS_ENDPOINT_URL` plays for AWS: when set, requests that
 tweepy addresses to api.twitter.com / api.x.com go to that base URL instead (same paths, same
@@ -6,37 +6,19 @@ OAuth signatures), which is how the local X API emulator is reached. Unset in de
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import tweepy
+from aws_lambda_powertools.utilities import parameters
 from requests.adapters import HTTPAdapter
 
+from chalicelib.domain.tickets import Ticket
+from chalicelib.services.ports import IncomingMessage, Inbox, RateLimitedError
+from chalicelib.settings import Settings
+
 _X_HOSTS = ("https://api.twitter.com", "https://api.x.com")
-
-
-class RateLimitedError(Exception):
-    """X answered 429; `reset_at` (epoch seconds) says when the window reopens, if X told us."""
-
-    def __init__(self, reset_at: int | None) -> None:
-        super().__init__(f"rate limited until {reset_at}")
-        self.reset_at = reset_at
-
-
-@dataclass(frozen=True)
-class IncomingTweet:
-    tweet_id: str
-    text: str
-    author: str | None
-    created_at: datetime | None
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    tweets: list[IncomingTweet]  # oldest first
-    newest_id: str | None
-    complete: bool  # False when a page could not be fetched: the checkpoint must not move
+_SECRET_MAX_AGE = 300
+_PAGE_SIZE = 100
 
 
 class _BaseUrlOverride(HTTPAdapter):
@@ -66,20 +48,31 @@ def build_client(credentials: dict[str, str], base_url: str | None = None) -> tw
     return client
 
 
-class XApi:
-    def __init__(self, client: tweepy.Client) -> None:
-        self._client = client
+class XChannel:
+    """Complaints are tweets with the hashtag; Kemala answers in the complaint's thread."""
 
-    def search_recent(self, query: str, since_id: str | None, max_pages: int) -> SearchResult:
-        """Every tweet newer than `since_id` (up to `max_pages` pages of 100), oldest first."""
-        tweets: list[IncomingTweet] = []
+    code = "x"
+
+    def __init__(self, client: tweepy.Client, query: str, max_pages: int) -> None:
+        self._client = client
+        self._query = query
+        self._max_pages = max_pages
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "XChannel":
+        credentials = parameters.get_secret(settings.x_credentials_secret, transform="json", max_age=_SECRET_MAX_AGE)
+        return cls(build_client(credentials, settings.x_api_base_url), settings.x_query, settings.poll_max_pages)
+
+    def receive(self, cursor: str | None) -> Inbox:
+        """Every tweet newer than `cursor` (a tweet id), up to `max_pages` pages of 100, oldest first."""
+        tweets: list[IncomingMessage] = []
         newest_id: str | None = None
         next_token: str | None = None
         complete = True
-        for _ in range(max_pages):
+        for _ in range(self._max_pages):
             try:
                 response = self._client.search_recent_tweets(
-                    query, since_id=since_id, max_results=100, next_token=next_token,
+                    self._query, since_id=cursor, max_results=_PAGE_SIZE, next_token=next_token,
                     tweet_fields=["created_at", "author_id"], expansions=["author_id"], user_fields=["username"],
                 )
             except tweepy.TooManyRequests as error:
@@ -90,17 +83,16 @@ class XApi:
             meta = response.meta or {}
             newest_id = newest_id or meta.get("newest_id")
             users = {u.id: u.username for u in (response.includes or {}).get("users", [])}
-            tweets.extend(
-                IncomingTweet(str(t.id), t.text, users.get(t.author_id), t.created_at) for t in response.data or []
-            )
+            tweets.extend(IncomingMessage(self.code, str(t.id), t.text, users.get(t.author_id), t.created_at)
+                          for t in response.data or [])
             next_token = meta.get("next_token")
             if not next_token:
                 break
         else:
             complete = next_token is None
-        tweets.sort(key=lambda t: int(t.tweet_id))
-        return SearchResult(tweets=tweets, newest_id=newest_id, complete=complete)
+        tweets.sort(key=lambda t: int(t.source_id))
+        return Inbox(messages=tweets, cursor=newest_id, complete=complete)
 
-    def reply(self, in_reply_to: str, text: str) -> str:
-        response = self._client.create_tweet(text=text, in_reply_to_tweet_id=in_reply_to, user_auth=True)
+    def reply(self, ticket: Ticket, text: str) -> str:
+        response = self._client.create_tweet(text=text, in_reply_to_tweet_id=ticket.source_id, user_auth=True)
         return str(response.data["id"])

@@ -1,0 +1,1 @@
+"""HTTP presentation: what the API shows people, and how errors become responses."""

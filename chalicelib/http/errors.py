@@ -1,0 +1,24 @@
+"""One mapping of domain and port errors to HTTP errors with a message people can act on."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from chalice import BadRequestError, ConflictError, NotFoundError
+
+from chalicelib.domain.directory import UnknownAgencyError
+from chalicelib.domain.tickets import InvalidTransitionError
+from chalicelib.services.ports import TicketNotFoundError
+
+
+@contextmanager
+def as_http_errors(ticket_id: str, refused: str) -> Iterator[None]:
+    """Domain errors as 4xx responses; `refused` completes "Tiket X ..." for a refused transition."""
+    try:
+        yield
+    except TicketNotFoundError:
+        raise NotFoundError(f"Tiket {ticket_id} tidak ditemukan")
+    except UnknownAgencyError as error:
+        raise BadRequestError(f"Kode instansi tidak dikenal: {error.args[0]}")
+    except InvalidTransitionError as error:
+        raise ConflictError(f"Tiket {ticket_id} {refused}: {error}")

@@ -1,0 +1,30 @@
+"""What every use case works with, given once: the ports, the directory, the classifier, the clock."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from chalicelib.domain.directory import Directory
+from chalicelib.domain.tickets import Classification, Ticket
+from chalicelib.services.ports import (
+    Channels, CheckpointStore, CorrectionStore, Notifier, TicketRepository, Workflow,
+)
+
+Classifier = Callable[[str], Classification]
+ActionLinks = Callable[[Ticket, str], str]  # (ticket, action) -> the agency's signed link
+
+
+@dataclass(frozen=True)
+class Collaborators:
+    tickets: TicketRepository
+    checkpoints: CheckpointStore
+    corrections: CorrectionStore
+    workflow: Workflow
+    notifier: Notifier
+    channels: Channels
+    directory: Directory
+    classify: Classifier
+    links: ActionLinks
+    clock: Callable[[], datetime]
+    sla_override_seconds: int | None = None
