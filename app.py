@@ -6,8 +6,7 @@ by the composition root (`chalicelib/bootstrap.py`), return.
 from __future__ import annotations
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.idempotency import idempotent_function
-from chalice import BadRequestError, Chalice, ConvertToMiddleware, ForbiddenError, Rate, Response
+from chalice import BadRequestError, Chalice, ConvertToMiddleware, ForbiddenError, NotFoundError, Rate, Response
 
 from chalicelib import bootstrap
 from chalicelib.bootstrap import kemala, logger, metrics, tracer
@@ -26,12 +25,16 @@ _HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="poll_x")
 def poll_x(event):
-    report = kemala().intake.poll("x")
-    metrics.add_metric("TicketsCreated", MetricUnit.Count, len(report.created))
-    if report.rate_limited:
-        logger.warning("X rate limit reached; checkpoint kept", extra={"checkpoint": report.checkpoint})
-    logger.info("poll finished", extra={"fetched": report.fetched, "new_tickets": report.created})
-    return {"fetched": report.fetched, "created": len(report.created), "checkpoint": report.checkpoint}
+    complaints = kemala().intake.poll("x")
+    replies = kemala().intake.poll_agency_replies("x")
+    metrics.add_metric("TicketsCreated", MetricUnit.Count, len(complaints.created))
+    metrics.add_metric("AgencyXReplies", MetricUnit.Count, len(replies.answers))
+    if complaints.rate_limited or replies.rate_limited:
+        logger.warning("X rate limit reached; checkpoint kept", extra={"checkpoint": complaints.checkpoint})
+    logger.info("poll finished", extra={"fetched": complaints.fetched, "new_tickets": complaints.created,
+                                        "skipped_own_posts": complaints.skipped, "agency_answers": replies.answers})
+    return {"fetched": complaints.fetched, "created": len(complaints.created), "skipped": len(complaints.skipped),
+            "agency_answers": len(replies.answers), "checkpoint": complaints.checkpoint}
 
 
 # --- Workflow tasks (called by the state machine in infra/workflow.asl.json) ---------------------
@@ -49,31 +52,34 @@ def assign(event, context):
 @app.lambda_function(name="notify_agency")
 def notify_agency(event, context):
     result = kemala().steps.notify_agency(event["ticket_id"])
-    metrics.add_metric("AgencyNotifications", MetricUnit.Count, int(result["notified"]))
+    metrics.add_metric("AgencyNotifications", MetricUnit.Count, 1)
     return result
 
 
-@app.lambda_function(name="reply_to_citizen")
-def reply_to_citizen(event, context):
-    bootstrap.idempotency_config.register_lambda_context(context)
-    return _reply_once(ticket_id=event["ticket_id"])
+@app.lambda_function(name="tell_citizen")
+def tell_citizen(event, context):
+    return kemala().steps.tell_citizen(event["ticket_id"], event.get("key"))
 
 
-@idempotent_function(data_keyword_argument="ticket_id", persistence_store=bootstrap.idempotency_store(),
-                     config=bootstrap.idempotency_config)
-def _reply_once(ticket_id: str) -> dict:
-    return kemala().steps.reply_to_citizen(ticket_id)
+@app.lambda_function(name="record_undelivered")
+def record_undelivered(event, context):
+    result = kemala().steps.record_undelivered(event["ticket_id"], event.get("key"), str(event.get("error") or ""))
+    logger.error("citizen message undelivered after retries",
+                 extra={"ticket_id": event["ticket_id"], "key": event.get("key"), "error": event.get("error")})
+    metrics.add_metric("CitizenMessagesUndelivered", MetricUnit.Count, 1)
+    return result
 
 
-@app.lambda_function(name="wait_for_acknowledgement")
-def wait_for_acknowledgement(event, context):
-    return kemala().steps.await_acknowledgement(event["ticket_id"], event["task_token"])
+@app.lambda_function(name="await_agency")
+def await_agency(event, context):
+    return kemala().steps.await_agency(event["ticket_id"], event["task_token"], event["phase"])
 
 
 @app.lambda_function(name="escalate")
 def escalate(event, context):
-    result = kemala().steps.escalate(event["ticket_id"])
-    metrics.add_metric("Escalations", MetricUnit.Count, int(result["escalated"]))
+    result = kemala().steps.escalate(event["ticket_id"], int(event["level"]), event["clock"])
+    if result["outcome"] == "ESCALATED":
+        metrics.add_metric(f"EscalationsLevel{int(event['level'])}", MetricUnit.Count, 1)
     return result
 
 
@@ -85,43 +91,43 @@ def get_ticket(ticket_id):
         return views.public_status(kemala().ticket(ticket_id), kemala().directory)
 
 
-@app.route("/tickets/{ticket_id}/acknowledge", methods=["GET"])
-def acknowledge_page(ticket_id):
-    agency, sig = _signed_link(ticket_id, "acknowledge")
-    return Response(views.acknowledge_form(ticket_id, agency, sig), headers=_HTML)
+@app.route("/tickets/{ticket_id}/{action}", methods=["GET"])
+def action_page(ticket_id, action):
+    agency, sig = _signed_link(ticket_id, action)
+    return Response(views.action_form(ticket_id, action, agency, sig, kemala().directory), headers=_HTML)
 
 
-@app.route("/tickets/{ticket_id}/acknowledge", methods=["POST"],
+@app.route("/tickets/{ticket_id}/{action}", methods=["POST"],
            content_types=["application/json", "application/x-www-form-urlencoded"])
-def acknowledge_ticket(ticket_id):
-    agency, _ = _signed_link(ticket_id, "acknowledge")
-    with as_http_errors(ticket_id, "belum dapat dikonfirmasi"):
-        ticket = kemala().agencies.acknowledge(ticket_id, agency)
-    metrics.add_metric("Acknowledgements", MetricUnit.Count, 1)
+def act_on_ticket(ticket_id, action):
+    agency, _ = _signed_link(ticket_id, action)
+    field = lambda name: (views.form_field(app.current_request, name) or "").strip()  # noqa: E731
+    agencies = kemala().agencies
+    with as_http_errors(ticket_id, "tidak dapat diproses"):
+        if action == "acknowledge":
+            ticket = agencies.acknowledge(ticket_id, agency)
+        elif action == "answer":
+            ticket = agencies.answer(ticket_id, agency, _required(field("text"), "text", "Jawaban"))
+        elif action == "resolve":
+            ticket = agencies.resolve(ticket_id, agency, _required(field("note"), "note", "Catatan penyelesaian"))
+        elif action == "reassign":
+            ticket = agencies.reassign(ticket_id, agency, _required(field("to"), "to", "Instansi tujuan"), field("reason"))
+        else:
+            ticket = agencies.close(ticket_id, agency, field("reason"))
+    metrics.add_metric(f"Agency{action.capitalize()}", MetricUnit.Count, 1)
     return views.public_status(ticket, kemala().directory)
 
 
-@app.route("/tickets/{ticket_id}/reassign", methods=["GET"])
-def reassign_page(ticket_id):
-    agency, sig = _signed_link(ticket_id, "reassign")
-    return Response(views.reassign_form(ticket_id, agency, sig, kemala().directory), headers=_HTML)
-
-
-@app.route("/tickets/{ticket_id}/reassign", methods=["POST"],
-           content_types=["application/json", "application/x-www-form-urlencoded"])
-def reassign_ticket(ticket_id):
-    agency, _ = _signed_link(ticket_id, "reassign")
-    to = views.form_field(app.current_request, "to")
-    if not to:
-        raise BadRequestError("Instansi tujuan ('to') wajib diisi")
-    with as_http_errors(ticket_id, "tidak dapat dialihkan"):
-        ticket = kemala().agencies.reassign(ticket_id, agency, to)
-    metrics.add_metric("Reassignments", MetricUnit.Count, 1)
-    return views.public_status(ticket, kemala().directory)
+def _required(value: str, name: str, label: str) -> str:
+    if not value:
+        raise BadRequestError(f"{label} ('{name}') wajib diisi")
+    return value
 
 
 def _signed_link(ticket_id: str, action: str) -> tuple[str, str]:
     """The agency and signature of a signed action link, or a 4xx saying what is wrong with it."""
+    if action not in views.ACTIONS:
+        raise NotFoundError(f"Tindakan tidak dikenal: {action}")
     params = app.current_request.query_params or {}
     agency, sig = params.get("agency"), params.get("sig")
     if not agency or not sig:

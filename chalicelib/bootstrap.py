@@ -7,12 +7,10 @@ tracer) is created here too, so every function reports under one service name.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from functools import lru_cache
 
 import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities import parameters
-from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
 from chalicelib.adapters.channels import ChannelRegistry
 from chalicelib.adapters.dynamodb import (
@@ -56,13 +54,14 @@ def _build() -> Kemala:
         checkpoints=DynamoCheckpointStore(),
         corrections=DynamoCorrectionStore(),
         workflow=StepFunctionsWorkflow(boto3.client("stepfunctions"), settings.state_machine_arn),
-        notifier=SnsNotifier(boto3.client("sns"), settings.topic_arn_prefix, settings.escalation_topic_arn),
+        notifier=SnsNotifier(boto3.client("sns"), settings.topic_arn_prefix),
         channels=ChannelRegistry(settings),
         directory=load_directory(),
         classify=routing.classify,
         links=action_url,
         clock=now,
-        sla_override_seconds=settings.response_sla_override_seconds,
+        sla=settings.sla,
+        own_accounts=frozenset({settings.x_handle.lower()}),
     ))
 
 
@@ -81,12 +80,3 @@ def reset() -> None:
     """Forget the built application and settings: the next call builds them from the environment."""
     _current.clear()
     get_settings.cache_clear()
-
-
-@lru_cache(maxsize=1)
-def idempotency_store() -> DynamoDBPersistenceLayer:
-    return DynamoDBPersistenceLayer(table_name=get_settings().tables.idempotency)
-
-
-# A replayed step inside this window returns the first result instead of posting again.
-idempotency_config = IdempotencyConfig(expires_after_seconds=7 * 24 * 3600)

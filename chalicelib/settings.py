@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 
-DEFAULT_X_QUERY = "#KemalaJateng -is:retweet"
+from chalicelib.domain.sla import SlaPolicy
+
+HASHTAG = "#KemalaJateng"
 KEMALA_X_HANDLE = "KemalaJateng"
 
 
@@ -20,14 +22,13 @@ class Tables:
     tickets: str
     checkpoints: str
     corrections: str
-    idempotency: str
 
     @classmethod
     def for_stage(cls, stage: str, env: Mapping[str, str]) -> "Tables":
         def name(kind: str) -> str:
             return env.get(f"{kind.upper()}_TABLE") or f"kemala-{stage}-{kind}"
 
-        return cls(name("tickets"), name("checkpoints"), name("corrections"), name("idempotency"))
+        return cls(name("tickets"), name("checkpoints"), name("corrections"))
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,6 @@ class Settings:
     stage: str
     tables: Tables
     topic_arn_prefix: str  # arn:aws:sns:<region>:<account>:kemala-<stage>-
-    escalation_topic_arn: str
     state_machine_arn: str
     x_handle: str
     x_query: str
@@ -44,26 +44,28 @@ class Settings:
     link_secret: str
     public_base_url: str
     poll_max_pages: int
-    response_sla_override_seconds: int | None
+    sla: SlaPolicy
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
         stage = env.get("STAGE", "dev")
-        override = env.get("RESPONSE_SLA_OVERRIDE_SECONDS")
+        handle = env.get("X_HANDLE", KEMALA_X_HANDLE)
+
+        def seconds(name: str) -> int | None:
+            return int(env[name]) if env.get(name) else None
         return cls(
             stage=stage,
             tables=Tables.for_stage(stage, env),
             topic_arn_prefix=env.get("TOPIC_ARN_PREFIX", ""),
-            escalation_topic_arn=env.get("ESCALATION_TOPIC_ARN", ""),
             state_machine_arn=env.get("STATE_MACHINE_ARN", ""),
-            x_handle=env.get("X_HANDLE", KEMALA_X_HANDLE),
-            x_query=env.get("X_QUERY", DEFAULT_X_QUERY),
+            x_handle=handle,
+            x_query=env.get("X_QUERY", f"{HASHTAG} -is:retweet -from:{handle}"),
             x_credentials_secret=env.get("X_CREDENTIALS_SECRET", f"kemala-{stage}-x-credentials"),
             x_api_base_url=env.get("X_API_BASE_URL") or None,
             link_secret=env.get("LINK_SECRET", f"kemala-{stage}-link-secret"),
             public_base_url=env.get("PUBLIC_BASE_URL", "").rstrip("/"),
             poll_max_pages=int(env.get("POLL_MAX_PAGES", "10")),
-            response_sla_override_seconds=int(override) if override else None,
+            sla=SlaPolicy(seconds("RESPONSE_SLA_SECONDS"), seconds("RESOLUTION_SLA_SECONDS"), seconds("LADDER_STEP_SECONDS")),
         )
 
 

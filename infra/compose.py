@@ -3,8 +3,9 @@
 One function, `merge_template(stage)`, is the single source for both targets: `make package` writes
 it out for `chalice package --merge-template`, and the embedded local stack creates its tables,
 topics, secrets and state machine from the same dict. It inlines `workflow.asl.json` as the state
-machine's Definition and adds one SNS topic (with its e-mail subscription) per directory agency and
-per regency/city government (for copies of complaints in its area).
+machine's Definition and adds, per directory agency, three SNS topics (alerts and reminders by e-mail,
+its head by e-mail, its duty officer by SMS for emergencies) and one per regency/city government (for
+copies of complaints in its area).
 """
 from __future__ import annotations
 
@@ -24,15 +25,15 @@ def workflow_definition() -> dict:
     return json.loads((INFRA_DIR / "workflow.asl.json").read_text(encoding="utf-8"))
 
 
-def _topic_with_email(resources: dict, logical: str, name: str, email: str) -> None:
-    """An SNS topic (`<logical>Topic`, e.g. `AgencyDINKESTopic`) and its e-mail subscription."""
+def _topic(resources: dict, logical: str, name: str, protocol: str, endpoint: str) -> None:
+    """An SNS topic (`<logical>Topic`, e.g. `AgencyDINKESTopic`) and its subscription (e-mail or SMS)."""
     resources[f"{logical}Topic"] = {
         "Type": "AWS::SNS::Topic",
-        "Properties": {"TopicName": {"Fn::Sub": name}, "DisplayName": f"Kemala {logical}"},
+        "Properties": {"TopicName": {"Fn::Sub": name}, "DisplayName": f"Kemala {logical}"[:100]},
     }
-    resources[f"{logical}Email"] = {
+    resources[f"{logical}Subscription"] = {
         "Type": "AWS::SNS::Subscription",
-        "Properties": {"TopicArn": {"Ref": f"{logical}Topic"}, "Protocol": "email", "Endpoint": email},
+        "Properties": {"TopicArn": {"Ref": f"{logical}Topic"}, "Protocol": protocol, "Endpoint": endpoint},
     }
 
 
@@ -43,9 +44,11 @@ def merge_template(stage: str) -> dict:
     resources["TicketWorkflow"]["Properties"]["Definition"] = workflow_definition()
     directory = load_directory()
     for agency in directory:
-        _topic_with_email(resources, f"Agency{agency.code}", AGENCY_TOPIC_NAME % agency.topic, agency.email)
+        _topic(resources, f"Agency{agency.code}", AGENCY_TOPIC_NAME % agency.topic, "email", agency.email)
+        _topic(resources, f"Agency{agency.code}Head", AGENCY_TOPIC_NAME % agency.head_topic, "email", agency.head_email)
+        _topic(resources, f"Agency{agency.code}Duty", AGENCY_TOPIC_NAME % agency.duty_topic, "sms", agency.duty_phone)
     for office in directory.regions.values():
-        _topic_with_email(resources, f"Region{office.code}", REGION_TOPIC_NAME % office.topic, office.email)
+        _topic(resources, f"Region{office.code}", REGION_TOPIC_NAME % office.topic, "email", office.email)
     return template
 
 

@@ -13,21 +13,30 @@ from chalicelib.domain.messages import format_wib
 HERE = Path(__file__).resolve().parent
 
 
+_ACTION_EXAMPLES = {
+    "Konfirmasi penerimaan:": "acknowledge: curl -X POST '{url}'",
+    "Beri jawaban untuk warga:": "answer:      curl -X POST '{url}' -d 'text=Sudah kami tinjau, perbaikan dijadwalkan minggu ini'",
+    "Nyatakan selesai:": "resolve:     curl -X POST '{url}' -d 'note=Sudah diperbaiki'",
+}
+
+
 def run(args: argparse.Namespace) -> int:
     from local.inputs import load_tweets
     from local.observe import TicketWatcher, drain_notifications
     from local.replay import release_all
     from local.stack import LocalStack
 
-    stack = LocalStack(sla_override_seconds=args.sla_seconds).start()
+    stack = LocalStack(sla={"RESPONSE_SLA_SECONDS": args.sla_seconds, "RESOLUTION_SLA_SECONDS": args.resolution_seconds,
+                            "LADDER_STEP_SECONDS": args.ladder_seconds}).start()
     tweets, rejected = load_tweets(Path(args.tweets))
     for reason in rejected:
         print(f"skipped {reason}")
     print(f"Kemala local stack is up.\n  API:         {stack.api_url}  (e.g. GET {stack.api_url}/tickets/<id>)\n"
           f"  X emulator:  {stack.x.base_url}\n  AWS (moto):  {stack.aws.endpoint}\n"
           f"  Lambda logs and metrics (local CloudWatch Logs): {stack.aws.log_path}\n"
-          f"  Response SLA shortened to {args.sla_seconds} s so escalations show; Ctrl-C to stop.\n", flush=True)
-    watcher, sqs = TicketWatcher(), stack.aws.session().client("sqs")
+          f"  Deadlines shortened so the escalation ladder shows: response {args.sla_seconds} s, resolution "
+          f"{args.resolution_seconds} s, ladder step {args.ladder_seconds} s. Ctrl-C to stop.\n", flush=True)
+    watcher, sqs, posts_seen = TicketWatcher(), stack.aws.session().client("sqs"), 0
     try:
         while True:
             batch, tweets = tweets[: args.batch], tweets[args.batch:]
@@ -40,10 +49,15 @@ def run(args: argparse.Namespace) -> int:
                           f"{ticket.ticket_id} {ticket.status.value:<13} {ticket.agency or '-':<13} {ticket.text[:60]!r}",
                           flush=True)
                 for note in drain_notifications(sqs, stack.observer_queue_url):
-                    print(f"    SNS {note.kind} -> {note.agency}: {note.subject}", flush=True)
+                    print(f"    SNS {note.kind} -> {note.topic}: {note.subject or note.body}", flush=True)
                     for line in note.body.splitlines():
-                        if line.startswith("Konfirmasi penerimaan:"):
-                            print(f"    acknowledge: curl -X POST '{line.split(': ', 1)[1]}'", flush=True)
+                        for label, example in _ACTION_EXAMPLES.items():
+                            if line.startswith(label):
+                                print(f"      {example.format(url=line.split(': ', 1)[1])}", flush=True)
+                replies = stack.x.replies
+                for post in replies[posts_seen:]:
+                    print(f"    X @KemalaJateng -> {post.in_reply_to}: {post.text}", flush=True)
+                posts_seen = len(replies)
                 time.sleep(0.5)
     except KeyboardInterrupt:
         print("stopping")
@@ -69,7 +83,9 @@ def main() -> int:
     run_parser.add_argument("--tweets", default=str(HERE / "sample_tweets.jsonl"))
     run_parser.add_argument("--interval", type=float, default=5.0, help="seconds between polls")
     run_parser.add_argument("--batch", type=int, default=3, help="new tweets appearing per poll")
-    run_parser.add_argument("--sla-seconds", type=int, default=60, help="response SLA for every agency")
+    run_parser.add_argument("--sla-seconds", type=int, default=60, help="NORMAL response deadline (others scale)")
+    run_parser.add_argument("--resolution-seconds", type=int, default=240, help="NORMAL resolution deadline")
+    run_parser.add_argument("--ladder-seconds", type=int, default=30, help="interval between escalation levels")
     replay_parser = commands.add_parser("replay", help="run a JSONL file of tweets through the pipeline once")
     replay_parser.add_argument("tweets")
     replay_parser.add_argument("--timeout", type=float, default=600.0)

@@ -11,8 +11,9 @@ from chalicelib.domain.tickets import Ticket
 @dataclass(frozen=True)
 class Notification:
     ticket_id: str
-    agency: str  # the agency, or the region code for a copy to a regency/city government
-    kind: str  # new_ticket | escalation
+    agency: str  # the agency code, the region code for a copy, GOVERNOR for the governor's office
+    kind: str  # new_ticket | copy | reminder_<clock> | escalation_<clock> | emergency_page
+    topic: str  # the topic's name without the kemala-<stage>- prefix
     subject: str
     body: str
     sent_at: float  # when SNS delivered it to the queue (epoch seconds)
@@ -37,6 +38,14 @@ class TicketWatcher:
         return self._repo.scan_all()
 
 
+def _addressee(topic: str) -> str:
+    """`agency-dinkes-head` -> DINKES, `region-3374` -> 3374, `escalations` -> GOVERNOR."""
+    if topic == "escalations":
+        return "GOVERNOR"
+    name = topic.split("-", 1)[-1]
+    return name.removesuffix("-head").removesuffix("-duty").upper()
+
+
 def drain_notifications(sqs, queue_url: str, wait_seconds: int = 0) -> list[Notification]:
     """Every message waiting in the observer queue (deleted once read)."""
     found: list[Notification] = []
@@ -49,9 +58,10 @@ def drain_notifications(sqs, queue_url: str, wait_seconds: int = 0) -> list[Noti
         for message in messages:
             envelope = json.loads(message["Body"])
             attributes = {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()}
+            topic = envelope["TopicArn"].rsplit(":", 1)[-1].split("-", 2)[-1]
             found.append(Notification(
-                ticket_id=attributes.get("ticket_id", ""), agency=attributes.get("agency") or attributes.get("region", ""),
-                kind=attributes.get("kind", ""), subject=envelope.get("Subject", ""), body=envelope["Message"],
+                ticket_id=attributes.get("ticket_id", ""), agency=_addressee(topic), kind=attributes.get("kind", ""),
+                topic=topic, subject=envelope.get("Subject") or "", body=envelope["Message"],
                 sent_at=int(message["Attributes"]["SentTimestamp"]) / 1000,
             ))
         sqs.delete_message_batch(QueueUrl=queue_url, Entries=[

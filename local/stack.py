@@ -32,10 +32,10 @@ OBSERVER_QUEUE = "kemala-local-observer"
 
 
 class LocalStack:
-    def __init__(self, stage: str = "dev", sla_override_seconds: int | None = None, x: XEmulator | None = None,
+    def __init__(self, stage: str = "dev", sla: dict[str, int] | None = None, x: XEmulator | None = None,
                  lambda_log: Path = ROOT / "build" / "lambda.log") -> None:
         self.stage = stage
-        self.sla_override_seconds = sla_override_seconds
+        self.sla = sla or {}  # RESPONSE_SLA_SECONDS, RESOLUTION_SLA_SECONDS, LADDER_STEP_SECONDS
         self.aws = LocalAws(lambda_log)
         self.x = x or XEmulator()
         self.api_url = ""
@@ -50,8 +50,7 @@ class LocalStack:
         stage_config = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"][self.stage]
         os.environ.update(stage_config["environment_variables"])
         os.environ.update({"X_API_BASE_URL": self.x.base_url, "POWERTOOLS_TRACE_DISABLED": "true"})
-        if self.sla_override_seconds is not None:
-            os.environ["RESPONSE_SLA_OVERRIDE_SECONDS"] = str(self.sla_override_seconds)
+        os.environ.update({name: str(seconds) for name, seconds in self.sla.items()})
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
         app_module = importlib.import_module("app")

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from chalicelib.domain import routing
 from chalicelib.domain.directory import load_directory
+from chalicelib.domain.sla import SlaPolicy
 from chalicelib.domain.tickets import Ticket
 from chalicelib.services.collaborators import Collaborators
 from chalicelib.services.kemala import Kemala
@@ -41,6 +42,7 @@ class InMemoryTickets:
 class InMemoryCheckpoints:
     def __init__(self) -> None:
         self.values: dict[str, str] = {}
+        self.counters: dict[str, int] = {}
 
     def get(self, stream: str) -> str | None:
         return self.values.get(stream)
@@ -48,6 +50,10 @@ class InMemoryCheckpoints:
     def put(self, stream: str, since_id: str) -> None:
         if stream not in self.values or int(self.values[stream]) < int(since_id):
             self.values[stream] = since_id
+
+    def take_number(self, counter: str) -> int:
+        self.counters[counter] = self.counters.get(counter, -1) + 1
+        return self.counters[counter]
 
 
 class FakeWorkflow:
@@ -70,24 +76,21 @@ class FakeWorkflow:
 
 class FakeNotifier:
     def __init__(self) -> None:
-        self.agency_alerts: list[tuple[str, str, str]] = []  # (topic, ticket_id, agency)
-        self.escalations: list[tuple[str, str]] = []
-        self.region_copies: list[tuple[str, str, str]] = []
+        self.sent: list[tuple[str, str, str]] = []  # (topic, kind, ticket_id)
         self.emails = []
+        self.pages: list[tuple[str, str]] = []
 
-    def notify_agency(self, topic, email, ticket_id, agency) -> str:
-        self.agency_alerts.append((topic, ticket_id, agency))
+    def alert(self, topic, email, kind, ticket_id) -> str:
+        self.sent.append((topic, kind, ticket_id))
         self.emails.append(email)
-        return f"msg-{len(self.agency_alerts)}"
+        return f"msg-{len(self.sent)}"
 
-    def notify_region(self, topic, email, ticket_id, region) -> str:
-        self.region_copies.append((topic, ticket_id, region))
-        return f"copy-{len(self.region_copies)}"
+    def page(self, topic, text, ticket_id) -> str:
+        self.pages.append((topic, text))
+        return f"page-{len(self.pages)}"
 
-    def escalate(self, email, ticket_id, agency) -> str:
-        self.escalations.append((ticket_id, agency))
-        self.emails.append(email)
-        return f"esc-{len(self.escalations)}"
+    def kinds(self, ticket_id: str) -> list[str]:
+        return [kind for _, kind, tid in self.sent if tid == ticket_id]
 
 
 class InMemoryCorrections:
@@ -99,15 +102,20 @@ class InMemoryCorrections:
 
 
 class FakeChannel:
-    """A citizen channel: serves a prepared inbox (or a 429) and records the replies it was asked to send."""
+    """A citizen channel: serves a prepared inbox (or a 429), records what it sent, and can fail
+    (`failures`: errors to raise on the next sends; `lost`: sends that go out but report an error)."""
 
     code = "x"
+    pacing = (100, 900)
 
     def __init__(self, inbox: Inbox | None = None) -> None:
         self.inbox = inbox
+        self.agency_inbox = Inbox([], None, True)
         self.rate_limited = False
         self.cursors: list[str | None] = []
-        self.replies: list[tuple[str, str]] = []  # (source id replied to, text)
+        self.posts: list[tuple[str, str, str]] = []  # (post id, in reply to, text)
+        self.failures: list[Exception] = []
+        self.lost = 0
 
     def receive(self, cursor: str | None) -> Inbox:
         self.cursors.append(cursor)
@@ -115,16 +123,34 @@ class FakeChannel:
             raise RateLimitedError(None)
         return self.inbox
 
-    def reply(self, ticket: Ticket, text: str) -> str:
-        self.replies.append((ticket.source_id, text))
-        return f"r{len(self.replies)}"
+    def receive_agency_replies(self, handles: list[str], cursor: str | None) -> Inbox:
+        return self.agency_inbox
+
+    def render(self, text: str) -> list[str]:
+        return [text[i:i + 280] for i in range(0, len(text), 280)]
+
+    def send(self, ticket: Ticket, part: str, after: str | None) -> str:
+        if self.failures:
+            raise self.failures.pop(0)
+        post_id = f"p{len(self.posts) + 1}"
+        self.posts.append((post_id, after or ticket.source_id, part))
+        if self.lost:
+            self.lost -= 1
+            raise TimeoutError("sent, but the answer was lost")
+        return post_id
+
+    def find_sent(self, ticket: Ticket, part: str) -> str | None:
+        return next((pid for pid, _, text in self.posts if text == part), None)
+
+    def texts(self) -> list[str]:
+        return [text for _, _, text in self.posts]
 
 
 class Fakes:
     """A `Kemala` wired to in-memory fakes, and the fakes themselves for assertions."""
 
     def __init__(self, now: datetime = datetime(2026, 11, 22, 6, 0, tzinfo=timezone.utc), classify=routing.classify,
-                 sla_override_seconds: int | None = None) -> None:
+                 sla: SlaPolicy = SlaPolicy()) -> None:
         self.now = now
         self.tickets, self.checkpoints, self.corrections = InMemoryTickets(), InMemoryCheckpoints(), InMemoryCorrections()
         self.workflow, self.notifier, self.channel = FakeWorkflow(), FakeNotifier(), FakeChannel()
@@ -132,5 +158,5 @@ class Fakes:
             tickets=self.tickets, checkpoints=self.checkpoints, corrections=self.corrections, workflow=self.workflow,
             notifier=self.notifier, channels={"x": self.channel}, directory=load_directory(), classify=classify,
             links=lambda ticket, action: f"https://kemala.local/tickets/{ticket.ticket_id}/{action}?sig=x",
-            clock=lambda: self.now, sla_override_seconds=sla_override_seconds,
+            clock=lambda: self.now, sla=sla, own_accounts=frozenset({"kemalajateng"}),
         ))

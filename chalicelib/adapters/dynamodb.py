@@ -5,7 +5,7 @@ attribute, so two writers racing on one ticket cannot silently overwrite each ot
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from pynamodb.attributes import (
     JSONAttribute,
@@ -17,7 +17,10 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.models import Model
 
-from chalicelib.domain.tickets import Classification, Correction, HistoryEntry, Status, Ticket
+from chalicelib.domain.sla import Deadlines
+from chalicelib.domain.tickets import (
+    Classification, Correction, Delivery, Escalation, HistoryEntry, MessageKind, Status, Ticket,
+)
 from chalicelib.services.ports import ConcurrentUpdateError, TicketNotFoundError
 from chalicelib.settings import Tables
 
@@ -40,12 +43,16 @@ class TicketModel(Model):
     agency = UnicodeAttribute(null=True)
     copy_region = UnicodeAttribute(null=True)
     classification = JSONAttribute(null=True)
-    due_at = UTCDateTimeAttribute(null=True)
+    deadlines = JSONAttribute(null=True)
     notified_at = UTCDateTimeAttribute(null=True)
     acknowledged_at = UTCDateTimeAttribute(null=True)
-    escalated_at = UTCDateTimeAttribute(null=True)
+    answered_at = UTCDateTimeAttribute(null=True)
+    resolved_at = UTCDateTimeAttribute(null=True)
+    latest_answer = UnicodeAttribute(null=True)
+    resolution_note = UnicodeAttribute(null=True)
     task_token = UnicodeAttribute(null=True)
-    reply_id = UnicodeAttribute(null=True)
+    escalations = JSONAttribute(default=list)
+    deliveries = JSONAttribute(default=dict)
     history = JSONAttribute(default=list)
     version = VersionAttribute()
 
@@ -55,8 +62,9 @@ class CheckpointModel(Model):
         table_name = "bound by use_tables()"
 
     stream = UnicodeAttribute(hash_key=True)
-    since_id = NumberAttribute()  # X ids are 64-bit integers: compared as numbers, not strings
-    updated_at = UTCDateTimeAttribute()
+    since_id = NumberAttribute(null=True)  # X ids are 64-bit integers: compared as numbers, not strings
+    counter = NumberAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
 
 
 def use_tables(tables: Tables) -> None:
@@ -66,8 +74,12 @@ def use_tables(tables: Tables) -> None:
         model.Meta.table_name = name  # PynamoDB reconnects when the name changes
 
 
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
 def _to_model(ticket: Ticket) -> TicketModel:
-    c = ticket.classification
+    c, d = ticket.classification, ticket.deadlines
     model = TicketModel(
         ticket.ticket_id,
         channel=ticket.channel, source_id=ticket.source_id, text=ticket.text, author=ticket.author,
@@ -76,9 +88,20 @@ def _to_model(ticket: Ticket) -> TicketModel:
             "agency": c.agency, "region": c.region, "urgency": c.urgency,
             "confidence": c.confidence, "evidence": c.evidence,
         },
-        due_at=ticket.due_at, notified_at=ticket.notified_at, acknowledged_at=ticket.acknowledged_at,
-        escalated_at=ticket.escalated_at, task_token=ticket.task_token, reply_id=ticket.reply_id,
-        history=[{"at": h.at.isoformat(), "status": h.status.value, "note": h.note} for h in ticket.history],
+        deadlines=None if d is None else {"response_due": d.response_due.isoformat(),
+                                          "resolution_due": d.resolution_due.isoformat(),
+                                          "ladder_seconds": d.ladder.total_seconds()},
+        notified_at=ticket.notified_at, acknowledged_at=ticket.acknowledged_at, answered_at=ticket.answered_at,
+        resolved_at=ticket.resolved_at, latest_answer=ticket.latest_answer,
+        resolution_note=ticket.resolution_note,
+        task_token=ticket.task_token,
+        escalations=[{"level": e.level, "clock": e.clock, "agency": e.agency, "at": e.at.isoformat()}
+                     for e in ticket.escalations],
+        deliveries={key: {"kind": d.kind.value, "text": d.text, "agency": d.agency, "post_ids": d.post_ids,
+                          "pending": d.pending, "sent": d.sent, "failed": d.failed}
+                    for key, d in ticket.deliveries.items()},
+        history=[{"at": h.at.isoformat(), "status": h.status.value, "actor": h.actor, "note": h.note,
+                  "agency": h.agency} for h in ticket.history],
     )
     if ticket.version is not None:
         model.version = ticket.version
@@ -86,14 +109,21 @@ def _to_model(ticket: Ticket) -> TicketModel:
 
 
 def _to_ticket(model: TicketModel) -> Ticket:
-    c = model.classification
+    c, d = model.classification, model.deadlines
     return Ticket(
         ticket_id=model.ticket_id, channel=model.channel, source_id=model.source_id, text=model.text,
         author=model.author, received_at=model.received_at, status=Status(model.status),
         classification=None if c is None else Classification(**c), agency=model.agency, copy_region=model.copy_region,
-        due_at=model.due_at, notified_at=model.notified_at, acknowledged_at=model.acknowledged_at,
-        escalated_at=model.escalated_at, task_token=model.task_token, reply_id=model.reply_id,
-        history=[HistoryEntry(datetime.fromisoformat(h["at"]), Status(h["status"]), h["note"]) for h in model.history],
+        deadlines=None if d is None else Deadlines(_time(d["response_due"]), _time(d["resolution_due"]),
+                                                   timedelta(seconds=d["ladder_seconds"])),
+        notified_at=model.notified_at, acknowledged_at=model.acknowledged_at, answered_at=model.answered_at,
+        resolved_at=model.resolved_at, latest_answer=model.latest_answer, resolution_note=model.resolution_note,
+        task_token=model.task_token,
+        escalations=[Escalation(e["level"], e["clock"], e["agency"], _time(e["at"])) for e in model.escalations],
+        deliveries={key: Delivery(MessageKind(v["kind"]), v["text"], v["agency"], list(v["post_ids"]), v["pending"],
+                                  v["sent"], v["failed"]) for key, v in model.deliveries.items()},
+        history=[HistoryEntry(_time(h["at"]), Status(h["status"]), h["actor"], h["note"], h["agency"])
+                 for h in model.history],
         version=model.version,
     )
 
@@ -153,6 +183,12 @@ class DynamoCheckpointStore:
         except PutError as error:
             if not _is_condition_failure(error):
                 raise
+
+    def take_number(self, counter: str) -> int:
+        """An atomic ADD: concurrent callers never get the same number."""
+        item = CheckpointModel(counter)
+        item.update(actions=[CheckpointModel.counter.add(1)])
+        return int(item.counter) - 1
 
 
 class CorrectionModel(Model):

@@ -1,5 +1,8 @@
-"""SNS: agency alerts (one topic per agency, e-mail subscribed), copies to regency/city governments,
-and escalations to the governor's office."""
+"""SNS: agency alerts and reminders (one topic per agency, e-mail subscribed), their heads, copies to
+regency/city governments, escalations to the governor's office, and SMS pages to duty officers.
+
+Topics are named `kemala-<stage>-<topic>`; `topic_arn_prefix` is everything up to the topic name.
+"""
 from __future__ import annotations
 
 from chalicelib.domain.messages import Email
@@ -7,28 +10,21 @@ from chalicelib.domain.messages import Email
 _SUBJECT_LIMIT = 100  # SNS rejects longer subjects
 
 
+def _attributes(kind: str, ticket_id: str) -> dict:
+    return {k: {"DataType": "String", "StringValue": v} for k, v in {"kind": kind, "ticket_id": ticket_id}.items()}
+
+
 class SnsNotifier:
-    def __init__(self, client, topic_arn_prefix: str, escalation_topic_arn: str) -> None:
+    def __init__(self, client, topic_arn_prefix: str) -> None:
         self._client = client
         self._prefix = topic_arn_prefix  # arn:...:kemala-<stage>-
-        self._escalation_arn = escalation_topic_arn
 
-    def _publish(self, topic_arn: str, email: Email, attributes: dict[str, str]) -> str:
-        response = self._client.publish(
-            TopicArn=topic_arn,
-            Subject=email.subject[:_SUBJECT_LIMIT],
-            Message=email.body,
-            MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()},
-        )
+    def alert(self, topic: str, email: Email, kind: str, ticket_id: str) -> str:
+        response = self._client.publish(TopicArn=f"{self._prefix}{topic}", Subject=email.subject[:_SUBJECT_LIMIT],
+                                        Message=email.body, MessageAttributes=_attributes(kind, ticket_id))
         return response["MessageId"]
 
-    def notify_agency(self, topic: str, email: Email, ticket_id: str, agency: str) -> str:
-        return self._publish(
-            f"{self._prefix}agency-{topic}", email, {"ticket_id": ticket_id, "agency": agency, "kind": "new_ticket"}
-        )
-
-    def notify_region(self, topic: str, email: Email, ticket_id: str, region: str) -> str:
-        return self._publish(f"{self._prefix}{topic}", email, {"ticket_id": ticket_id, "region": region, "kind": "copy"})
-
-    def escalate(self, email: Email, ticket_id: str, agency: str) -> str:
-        return self._publish(self._escalation_arn, email, {"ticket_id": ticket_id, "agency": agency, "kind": "escalation"})
+    def page(self, topic: str, text: str, ticket_id: str) -> str:
+        response = self._client.publish(TopicArn=f"{self._prefix}{topic}", Message=text,
+                                        MessageAttributes=_attributes("emergency_page", ticket_id))
+        return response["MessageId"]

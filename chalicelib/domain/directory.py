@@ -1,5 +1,5 @@
-"""The agency directory: codes, names, contact channels and SLA hours of the agencies, and the
-regency/city governments that get copies, loaded from data."""
+"""The agency directory: codes, names, contact channels, X accounts and SLA hours per urgency of the
+agencies, and the regency/city governments that get copies, loaded from data."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,6 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from chalicelib.domain.sla import URGENCY_LEVELS, Hours
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 TRIAGE = "TRIAGE"
@@ -20,11 +22,22 @@ class UnknownAgencyError(KeyError):
 class Agency:
     code: str
     name: str
-    topic: str
+    topic: str  # SNS topics: agency-<topic> (alerts), agency-<topic>-head (its head), agency-<topic>-duty (paging)
     email: str
-    response_hours: float
-    resolve_hours: float
+    head_email: str
+    duty_phone: str
+    sla: dict[str, Hours]  # per urgency level
+    ladder_hours: float
+    x_handles: tuple[str, ...] = ()
     copy_region: bool = False
+
+    @property
+    def head_topic(self) -> str:
+        return f"{self.topic}-head"
+
+    @property
+    def duty_topic(self) -> str:
+        return f"{self.topic}-duty"
 
 
 @dataclass(frozen=True)
@@ -48,14 +61,22 @@ class Directory:
     @classmethod
     def from_mapping(cls, data: dict, regions: dict | None = None) -> "Directory":
         defaults = data.get("defaults", {})
+
+        def hours(entry: dict) -> dict[str, Hours]:
+            merged = {level: {**defaults["sla"][level], **entry.get("sla", {}).get(level, {})} for level in URGENCY_LEVELS}
+            return {level: Hours(float(h["response"]), float(h["resolution"])) for level, h in merged.items()}
+
         agencies = {
             code: Agency(
                 code=code,
                 name=entry["name"],
                 topic=entry["topic"],
                 email=entry["email"],
-                response_hours=float(entry.get("response_hours", defaults.get("response_hours", 24))),
-                resolve_hours=float(entry.get("resolve_hours", defaults.get("resolve_hours", 120))),
+                head_email=entry.get("head_email", f"kepala-{entry['email']}"),
+                duty_phone=str(entry.get("duty_phone", defaults["duty_phone"])),
+                sla=hours(entry),
+                ladder_hours=float(entry.get("ladder_hours", defaults["ladder_hours"])),
+                x_handles=tuple(entry.get("x", ())),
                 copy_region=bool(entry.get("copy_region", False)),
             )
             for code, entry in data["agencies"].items()
@@ -77,6 +98,14 @@ class Directory:
 
     def codes(self) -> list[str]:
         return list(self._agencies)
+
+    def agency_of_handle(self, handle: str) -> str | None:
+        """The agency whose X account this is (handles compare without case), or None."""
+        wanted = handle.lower()
+        return next((a.code for a in self if wanted in {h.lower() for h in a.x_handles}), None)
+
+    def x_handles(self) -> list[str]:
+        return [handle for agency in self for handle in agency.x_handles]
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,8 @@
-"""Renders the messages people read (citizen replies, agency notifications, escalations).
+"""Renders the messages people read: what citizens are told, agency alerts, reminders,
+escalations and emergency pages.
 
 Templates are data (`data/templates.yaml`); times are shown in WIB (UTC+7, no daylight saving).
+A citizen's words are quoted line by line in e-mails, so they can never pass for Kemala's own lines.
 """
 from __future__ import annotations
 
@@ -11,13 +13,15 @@ from functools import lru_cache
 import yaml
 
 from chalicelib.domain.directory import DATA_DIR, Agency, RegionOffice, load_directory
-from chalicelib.domain.tickets import Ticket
+from chalicelib.domain.tickets import MessageKind, Ticket
 
 WIB = timezone(timedelta(hours=7), "WIB")
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 _CHANNELS = {"x": "X (Twitter) #KemalaJateng", "web": "situs LaporGub!", "sms": "SMS", "app": "aplikasi LaporGub!"}
 _URGENCY = {"EMERGENCY": "DARURAT", "HIGH": "TINGGI", "NORMAL": "BIASA"}
-TWEET_LIMIT = 280
+_CLOCK_NAME = {"response": "tanggapan", "resolution": "penyelesaian"}
+_CLOCK_VERB = {"response": "ditanggapi", "resolution": "diselesaikan"}
+_PAGE_LIMIT = 160  # one SMS
 
 
 @dataclass(frozen=True)
@@ -26,8 +30,10 @@ class Email:
     body: str
 
 
-def format_wib(moment: datetime) -> str:
+def format_wib(moment: datetime | None) -> str:
     """`22 Nov 2026 13.05 WIB`: the way times are shown to citizens and agencies."""
+    if moment is None:
+        return "-"
     local = moment.astimezone(WIB)
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H.%M} WIB"
 
@@ -46,45 +52,76 @@ def _region_name(code: str | None) -> str:
     return f"{office.name} ({code})" if office else code
 
 
-def citizen_reply(ticket: Ticket, agency: Agency) -> str:
-    text = _templates()["citizen_reply"].format(
-        author=ticket.author or "warga", ticket_id=ticket.ticket_id, agency_name=agency.name,
-        due=format_wib(ticket.due_at) if ticket.due_at else "-",
-    )
-    return text if len(text) <= TWEET_LIMIT else text[: TWEET_LIMIT - 1] + "…"
+def quoted(text: str) -> str:
+    """The citizen's words, each line behind "> ", control characters dropped."""
+    lines = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text).splitlines() or [""]
+    return "\n".join(f"> {line}" for line in lines)
 
 
-def agency_notification(ticket: Ticket, agency: Agency, acknowledge_url: str, reassign_url: str) -> Email:
-    template = _templates()["agency_notification"]
+def _email(name: str, fields: dict) -> Email:
+    template = _templates()[name]
+    return Email(subject=template["subject"].format(**fields), body=template["body"].format(**fields))
+
+
+def _ticket_fields(ticket: Ticket, agency: Agency) -> dict:
     classification = ticket.classification
-    fields = {
+    deadlines = ticket.deadlines
+    return {
         "ticket_id": ticket.ticket_id, "agency_code": agency.code, "agency_name": agency.name,
         "channel": _CHANNELS.get(ticket.channel, ticket.channel), "received": format_wib(ticket.received_at),
+        "notified": format_wib(ticket.notified_at),
         "region": _region_name(classification.region if classification else None),
         "urgency": _URGENCY.get(classification.urgency, "-") if classification else "-",
         "evidence": ", ".join(classification.evidence) if classification and classification.evidence else "-",
-        "text": ticket.text, "due": format_wib(ticket.due_at) if ticket.due_at else "-",
-        "acknowledge_url": acknowledge_url, "reassign_url": reassign_url,
+        "quoted_text": quoted(ticket.text),
+        "response_due": format_wib(deadlines.response_due if deadlines else None),
+        "resolution_due": format_wib(deadlines.resolution_due if deadlines else None),
     }
-    return Email(subject=template["subject"].format(**fields), body=template["body"].format(**fields))
+
+
+def citizen_message(kind: MessageKind, ticket: Ticket, agency: Agency, text: str = "") -> str:
+    """What the citizen is told; channels split it to their own length."""
+    return _templates()["citizen"][kind.value].format(
+        author=ticket.author or "warga", ticket_id=ticket.ticket_id, agency_name=agency.name, text=text,
+        due=format_wib(ticket.deadlines.response_due if ticket.deadlines else None),
+    ).strip()
+
+
+def agency_notification(ticket: Ticket, agency: Agency, links: dict[str, str]) -> Email:
+    """`links`: the agency's signed links by action (acknowledge, answer, resolve, reassign)."""
+    return _email("agency_notification", {**_ticket_fields(ticket, agency), **{f"{k}_url": v for k, v in links.items()}})
 
 
 def region_copy(ticket: Ticket, agency: Agency, office: RegionOffice) -> Email:
-    template = _templates()["region_copy"]
-    classification = ticket.classification
-    fields = {
-        "ticket_id": ticket.ticket_id, "agency_code": agency.code, "agency_name": agency.name,
-        "region_name": office.name, "due": format_wib(ticket.due_at) if ticket.due_at else "-",
-        "urgency": _URGENCY.get(classification.urgency, "-") if classification else "-", "text": ticket.text,
-    }
-    return Email(subject=template["subject"].format(**fields), body=template["body"].format(**fields))
+    return _email("region_copy", {**_ticket_fields(ticket, agency), "region_name": office.name})
 
 
-def escalation(ticket: Ticket, agency: Agency) -> Email:
-    template = _templates()["escalation"]
-    fields = {
-        "ticket_id": ticket.ticket_id, "agency_code": agency.code, "agency_name": agency.name,
-        "notified": format_wib(ticket.notified_at) if ticket.notified_at else "-",
-        "due": format_wib(ticket.due_at) if ticket.due_at else "-", "text": ticket.text,
-    }
-    return Email(subject=template["subject"].format(**fields), body=template["body"].format(**fields))
+def _due(ticket: Ticket, clock: str) -> datetime | None:
+    if ticket.deadlines is None:
+        return None
+    return ticket.deadlines.response_due if clock == "response" else ticket.deadlines.resolution_due
+
+
+def reminder(ticket: Ticket, agency: Agency, clock: str) -> Email:
+    """Level 1: to the agency and its head, at the deadline."""
+    due = _due(ticket, clock)
+    next_level = due + ticket.deadlines.ladder if due and ticket.deadlines else None
+    return _email("reminder", {**_ticket_fields(ticket, agency), "clock_name": _CLOCK_NAME[clock],
+                               "due": format_wib(due), "next_level": format_wib(next_level)})
+
+
+def escalation(ticket: Ticket, agency: Agency, clock: str) -> Email:
+    """Level 2: to the governor's office."""
+    return _email("escalation", {**_ticket_fields(ticket, agency), "clock_verb": _CLOCK_VERB[clock],
+                                 "due": format_wib(_due(ticket, clock))})
+
+
+def emergency_page(ticket: Ticket, agency: Agency) -> str:
+    """One SMS to the agency's duty officer."""
+    fixed = _templates()["emergency_page"].format(ticket_id=ticket.ticket_id, agency_code=agency.code, text="",
+                                                  due=format_wib(_due(ticket, "response")))
+    room = max(0, _PAGE_LIMIT - len(fixed))
+    text = " ".join(ticket.text.split())
+    text = text if len(text) <= room else text[: max(0, room - 1)] + "…"
+    return _templates()["emergency_page"].format(ticket_id=ticket.ticket_id, agency_code=agency.code, text=text,
+                                                 due=format_wib(_due(ticket, "response")))

@@ -1,20 +1,26 @@
-"""The complaint ticket and the state transitions it may go through.
+"""The complaint ticket and the transitions it may go through.
 
-A ticket is created once per complaint (its id derives from the source message, so a
-retried intake finds the same ticket) and then moves through the workflow:
+A ticket is created once per complaint (its id derives from the source message, so a retried
+intake finds the same ticket) and then moves through what agencies actually do:
 
-    RECEIVED -> CLASSIFIED -> ASSIGNED -> NOTIFIED -> AWAITING_ACK -> ACKNOWLEDGED
-                                                       AWAITING_ACK -> ESCALATED -> ACKNOWLEDGED
-    NOTIFIED | AWAITING_ACK | ESCALATED -> ASSIGNED (reassigned to another agency, notified anew)
+    RECEIVED -> CLASSIFIED -> ASSIGNED -> NOTIFIED -> ACKNOWLEDGED -> ANSWERED -> RESOLVED
+                                          NOTIFIED | ACKNOWLEDGED  -> ANSWERED | RESOLVED
+    NOTIFIED | ACKNOWLEDGED | ANSWERED -> ASSIGNED  (handed to another agency, with a reason)
+    NOTIFIED | ACKNOWLEDGED            -> CLOSED    (triage desk: not a complaint)
 
-Every transition is checked here and recorded in the ticket's history, so the record of
-which agency answered and how fast (Pergub 13/2018) comes from one place.
+Missed deadlines do not change the status: each escalation is recorded with its level and clock.
+Every transition is checked here and recorded in the history with its time and who did it: that
+history is the record Pergub 13/2018 evaluates agencies on. Messages to the citizen are recorded
+on the ticket with the transition that causes them (`deliveries`), so they go out exactly once.
 """
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from chalicelib.domain.directory import TRIAGE
+from chalicelib.domain.sla import Deadlines
 
 
 class InvalidTransitionError(Exception):
@@ -26,20 +32,35 @@ class Status(str, enum.Enum):
     CLASSIFIED = "CLASSIFIED"
     ASSIGNED = "ASSIGNED"
     NOTIFIED = "NOTIFIED"
-    AWAITING_ACK = "AWAITING_ACK"
     ACKNOWLEDGED = "ACKNOWLEDGED"
-    ESCALATED = "ESCALATED"
+    ANSWERED = "ANSWERED"
+    RESOLVED = "RESOLVED"
+    CLOSED = "CLOSED"
 
+
+WITH_AGENCY = {Status.NOTIFIED, Status.ACKNOWLEDGED, Status.ANSWERED}
+FINISHED = {Status.RESOLVED, Status.CLOSED}
 
 _ALLOWED: dict[Status, set[Status]] = {
     Status.RECEIVED: {Status.CLASSIFIED},
     Status.CLASSIFIED: {Status.ASSIGNED},
     Status.ASSIGNED: {Status.NOTIFIED},
-    Status.NOTIFIED: {Status.AWAITING_ACK, Status.ACKNOWLEDGED, Status.ASSIGNED},
-    Status.AWAITING_ACK: {Status.ACKNOWLEDGED, Status.ESCALATED, Status.ASSIGNED},
-    Status.ESCALATED: {Status.ACKNOWLEDGED, Status.ASSIGNED},
-    Status.ACKNOWLEDGED: set(),
+    Status.NOTIFIED: {Status.ACKNOWLEDGED, Status.ANSWERED, Status.RESOLVED, Status.ASSIGNED, Status.CLOSED},
+    Status.ACKNOWLEDGED: {Status.ANSWERED, Status.RESOLVED, Status.ASSIGNED, Status.CLOSED},
+    Status.ANSWERED: {Status.ANSWERED, Status.RESOLVED, Status.ASSIGNED},
+    Status.RESOLVED: set(),
+    Status.CLOSED: set(),
 }
+
+
+class MessageKind(str, enum.Enum):
+    """What Kemala tells a citizen: the ticket number, the agency's answer, the resolution
+    (or both in one message when an agency resolves without having answered)."""
+
+    TICKET = "ticket"
+    ANSWER = "answer"
+    RESOLUTION = "resolution"
+    ANSWER_AND_RESOLUTION = "answer_resolution"
 
 
 def ticket_id_for(channel: str, source_id: str) -> str:
@@ -73,7 +94,37 @@ class Correction:
 class HistoryEntry:
     at: datetime
     status: Status
+    actor: str = "kemala"
     note: str = ""
+    agency: str | None = None  # who held the ticket when this happened
+
+
+@dataclass(frozen=True)
+class Escalation:
+    level: int  # 1: reminder to the agency and alert to its head; 2: the governor's office
+    clock: str  # "response" | "resolution"
+    agency: str
+    at: datetime
+
+
+@dataclass
+class Delivery:
+    """One message to the citizen; sent as one or more posts (a numbered thread on X).
+
+    `pending` is the part whose send was started but not confirmed: after a crash or a timeout the
+    channel is asked whether that post exists before it is sent again."""
+
+    kind: MessageKind
+    text: str  # the agency's own words (answer, resolution note); empty for the ticket number
+    agency: str  # who held the ticket when the message was made: its name goes in the message
+    post_ids: list[str] = field(default_factory=list)
+    pending: int | None = None
+    sent: bool = False
+    failed: str | None = None  # why it could not be delivered after every retry
+
+    @property
+    def waiting(self) -> bool:
+        return not self.sent and not self.failed
 
 
 @dataclass
@@ -88,71 +139,131 @@ class Ticket:
     classification: Classification | None = None
     agency: str | None = None
     copy_region: str | None = None  # regency/city government that gets a copy, if the agency's work needs it
-    due_at: datetime | None = None
+    deadlines: Deadlines | None = None
     notified_at: datetime | None = None
     acknowledged_at: datetime | None = None
-    escalated_at: datetime | None = None
+    answered_at: datetime | None = None
+    resolved_at: datetime | None = None
+    latest_answer: str | None = None
+    resolution_note: str | None = None
     task_token: str | None = None
-    reply_id: str | None = None
+    escalations: list[Escalation] = field(default_factory=list)
+    deliveries: dict[str, Delivery] = field(default_factory=dict)
     history: list[HistoryEntry] = field(default_factory=list)
     version: int | None = None  # optimistic-locking counter kept by the repository
 
-    def _move(self, to: Status, at: datetime, note: str = "") -> None:
+    # --- transitions -----------------------------------------------------------------------------
+    def _move(self, to: Status, at: datetime, actor: str = "kemala", note: str = "") -> None:
         if to not in _ALLOWED[self.status]:
             raise InvalidTransitionError(f"ticket {self.ticket_id}: {self.status.value} -> {to.value} is not allowed")
         self.status = to
-        self.history.append(HistoryEntry(at=at, status=to, note=note))
+        self.history.append(HistoryEntry(at=at, status=to, actor=actor, note=note, agency=self.agency))
+
+    def _require_holder(self, agency: str) -> None:
+        if agency != self.agency:
+            raise InvalidTransitionError(f"ticket {self.ticket_id} is with {self.agency}, not {agency}")
 
     def classify(self, classification: Classification, at: datetime) -> None:
-        self._move(Status.CLASSIFIED, at, f"{classification.agency} ({classification.confidence:.2f})")
+        self._move(Status.CLASSIFIED, at, note=f"{classification.agency} ({classification.confidence:.2f})")
         self.classification = classification
 
-    def assign(self, agency: str, due_at: datetime, at: datetime, copy_region: str | None = None) -> None:
-        self._move(Status.ASSIGNED, at, agency)
-        self.agency = agency
-        self.due_at = due_at
-        self.copy_region = copy_region
+    def assign(self, agency: str, deadlines: Deadlines, at: datetime, copy_region: str | None = None) -> None:
+        self.agency, self.deadlines, self.copy_region = agency, deadlines, copy_region
+        self._move(Status.ASSIGNED, at, note=agency)
 
-    def reassign(self, agency: str, due_at: datetime, at: datetime, by: str, copy_region: str | None = None) -> None:
-        """The handling agency (or the triage desk) hands the ticket to the right agency."""
+    def reassign(self, agency: str, deadlines: Deadlines, at: datetime, by: str, reason: str = "",
+                 copy_region: str | None = None) -> None:
+        """The handling agency (or the triage desk) hands the ticket to the right agency; the new
+        agency gets fresh deadlines and the escalation ladder starts again for it."""
         if agency == self.agency:
             raise InvalidTransitionError(f"ticket {self.ticket_id} is already with {agency}")
         previous = self.agency
-        self._move(Status.ASSIGNED, at, f"{previous} -> {agency} oleh {by}")
-        self.agency, self.due_at, self.copy_region = agency, due_at, copy_region
+        self._move(Status.ASSIGNED, at, actor=by, note=f"{previous} -> {agency}" + (f": {reason}" if reason else ""))
+        self.agency, self.deadlines, self.copy_region = agency, deadlines, copy_region
         self.task_token = None
-        self.notified_at = None
+        self.notified_at = self.acknowledged_at = None
 
     def mark_notified(self, at: datetime) -> None:
-        self._move(Status.NOTIFIED, at, self.agency or "")
+        self._move(Status.NOTIFIED, at, note=self.agency or "")
         self.notified_at = at
 
-    def await_acknowledgement(self, task_token: str, at: datetime) -> None:
-        """Park the ticket until its agency acknowledges; keeps the token that resumes the workflow.
-
-        An escalated ticket keeps waiting (for a late acknowledgement) without leaving ESCALATED.
-        """
-        if self.status is not Status.ESCALATED:
-            self._move(Status.AWAITING_ACK, at)
+    def park(self, task_token: str) -> None:
+        """Keep the token with which an agency's action resumes the waiting workflow."""
         self.task_token = task_token
 
-    def acknowledge(self, agency: str, at: datetime) -> None:
-        if agency != self.agency:
-            raise InvalidTransitionError(f"ticket {self.ticket_id} is assigned to {self.agency}, not {agency}")
-        self._move(Status.ACKNOWLEDGED, at, agency)
+    def acknowledge(self, agency: str, at: datetime, actor: str | None = None) -> None:
+        self._require_holder(agency)
+        self._move(Status.ACKNOWLEDGED, at, actor=actor or agency)
         self.acknowledged_at = at
 
-    def escalate(self, at: datetime) -> None:
-        self._move(Status.ESCALATED, at, self.agency or "")
-        self.escalated_at = at
+    def answer(self, agency: str, text: str, at: datetime, actor: str | None = None, forward: bool = True) -> str | None:
+        """The agency's public answer. Returns the key of the message that carries it to the citizen,
+        or None when the citizen already saw it (an agency's own reply in the complaint's thread)."""
+        self._require_holder(agency)
+        text = text.strip()
+        if not text:
+            raise InvalidTransitionError("an answer needs a text for the citizen")
+        self._move(Status.ANSWERED, at, actor=actor or agency, note=text)
+        self.answered_at = self.answered_at or at
+        self.latest_answer = text
+        if not forward:
+            return None
+        key = f"answer-{sum(1 for d in self.deliveries.values() if d.kind is MessageKind.ANSWER) + 1}"
+        self.deliveries[key] = Delivery(MessageKind.ANSWER, text, agency)
+        return key
+
+    def resolve(self, agency: str, note: str, at: datetime, actor: str | None = None) -> str:
+        """The problem is dealt with; the resolution note goes to the citizen, in the same message as
+        the answer when the agency had not answered before (one post carries both)."""
+        self._require_holder(agency)
+        note = note.strip()
+        if not note:
+            raise InvalidTransitionError("a resolution needs a note for the citizen")
+        unanswered = self.answered_at is None
+        self._move(Status.RESOLVED, at, actor=actor or agency, note=note)
+        self.resolved_at, self.resolution_note = at, note
+        self.answered_at = self.answered_at or at
+        kind = MessageKind.ANSWER_AND_RESOLUTION if unanswered else MessageKind.RESOLUTION
+        self.deliveries["resolution"] = Delivery(kind, note, agency)
+        self.task_token = None
+        return "resolution"
+
+    def close(self, by: str, reason: str, at: datetime) -> None:
+        """The triage desk closes what is not a complaint (thanks, chatter, spam)."""
+        if self.agency != TRIAGE:
+            raise InvalidTransitionError(f"only the triage desk closes tickets; {self.ticket_id} is with {self.agency}")
+        self._move(Status.CLOSED, at, actor=by, note=reason.strip() or "bukan aduan")
         self.task_token = None
 
+    def escalate(self, level: int, clock: str, at: datetime) -> None:
+        self.escalations.append(Escalation(level, clock, self.agency or "", at))
+        self.history.append(HistoryEntry(at=at, status=self.status, note=f"eskalasi {clock} tingkat {level}",
+                                         agency=self.agency))
+        self.task_token = None
+
+    def tell_ticket_number(self) -> str:
+        """Record the message that gives the citizen the ticket number (once); returns its delivery key."""
+        key = MessageKind.TICKET.value
+        self.deliveries.setdefault(key, Delivery(MessageKind.TICKET, "", self.agency or ""))
+        return key
+
+    def undelivered_answer(self) -> str | None:
+        """The key of the oldest answer still waiting to reach the citizen."""
+        return next((key for key, d in self.deliveries.items() if d.kind is MessageKind.ANSWER and d.waiting), None)
+
+    # --- questions -------------------------------------------------------------------------------
     @property
-    def is_acknowledged(self) -> bool:
-        return self.status is Status.ACKNOWLEDGED
+    def responded(self) -> bool:
+        """The holding agency acknowledged or answered (the response clock stopped)."""
+        return self.status in {Status.ACKNOWLEDGED, Status.ANSWERED} or self.status in FINISHED
+
+    def escalation_levels(self, clock: str) -> list[int]:
+        """Levels reached on a clock for the current agency."""
+        return [e.level for e in self.escalations if e.clock == clock and e.agency == self.agency]
 
     def response_time(self) -> timedelta | None:
-        """How long the agency took to acknowledge, measured from when it was notified."""
-        if self.acknowledged_at is None or self.notified_at is None:
+        """How long the agency took to first respond (acknowledge or answer), from when it was notified."""
+        first = min((t for t in (self.acknowledged_at, self.answered_at) if t), default=None)
+        if first is None or self.notified_at is None:
             return None
-        return self.acknowledged_at - self.notified_at
+        return first - self.notified_at

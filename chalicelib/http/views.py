@@ -1,4 +1,5 @@
-"""What the API shows people: a ticket's public status and the acknowledgement page (Indonesian, WIB)."""
+"""What the API shows people: a ticket's public status and the pages behind the agencies' signed
+links (Indonesian, WIB). Nothing here reaches a database: handlers pass what they read."""
 from __future__ import annotations
 
 from html import escape
@@ -13,27 +14,40 @@ STATUS_LABELS = {
     Status.CLASSIFIED: "Sedang diteruskan",
     Status.ASSIGNED: "Sedang diteruskan",
     Status.NOTIFIED: "Diteruskan ke instansi",
-    Status.AWAITING_ACK: "Menunggu tanggapan instansi",
-    Status.ACKNOWLEDGED: "Ditanggapi instansi",
-    Status.ESCALATED: "Dieskalasi ke Kantor Gubernur",
+    Status.ACKNOWLEDGED: "Diterima instansi",
+    Status.ANSWERED: "Ditanggapi instansi",
+    Status.RESOLVED: "Selesai",
+    Status.CLOSED: "Ditutup (bukan aduan)",
+}
+
+# The signed-link actions: what the page asks, the form field it needs, and the button.
+ACTIONS = {
+    "acknowledge": ("Konfirmasi penerimaan tiket", None, "Kami terima dan tindak lanjuti"),
+    "answer": ("Jawaban untuk warga", "text", "Kirim jawaban"),
+    "resolve": ("Nyatakan tiket selesai", "note", "Nyatakan selesai"),
+    "reassign": ("Alihkan tiket", "to", "Alihkan"),
+    "close": ("Tutup tiket (bukan aduan)", "reason", "Tutup tiket"),
 }
 
 
 def public_status(ticket: Ticket, directory: Directory) -> dict:
     """No author and no task token: only what the citizen and the public may see."""
-    def wib(moment):
-        return format_wib(moment) if moment else None
-
+    escalations = [{"level": e.level, "clock": e.clock, "at": format_wib(e.at)} for e in ticket.escalations]
     return {
         "ticket_id": ticket.ticket_id,
         "status": ticket.status.value,
         "status_label": STATUS_LABELS[ticket.status],
         "agency": ticket.agency,
         "agency_name": directory[ticket.agency].name if ticket.agency else None,
-        "received": wib(ticket.received_at),
-        "due": wib(ticket.due_at),
-        "acknowledged": wib(ticket.acknowledged_at),
-        "escalated": wib(ticket.escalated_at),
+        "received": format_wib(ticket.received_at),
+        "response_due": format_wib(ticket.deadlines.response_due) if ticket.deadlines else None,
+        "resolution_due": format_wib(ticket.deadlines.resolution_due) if ticket.deadlines else None,
+        "acknowledged": format_wib(ticket.acknowledged_at) if ticket.acknowledged_at else None,
+        "answered": format_wib(ticket.answered_at) if ticket.answered_at else None,
+        "resolved": format_wib(ticket.resolved_at) if ticket.resolved_at else None,
+        "answer": ticket.latest_answer,
+        "resolution": ticket.resolution_note,
+        "escalations": escalations,
     }
 
 
@@ -46,25 +60,24 @@ def form_field(request, name: str) -> str | None:
     return values[0] if values else None
 
 
-def reassign_form(ticket_id: str, agency: str, sig: str, directory: Directory) -> str:
+def action_form(ticket_id: str, action: str, agency: str, sig: str, directory: Directory) -> str:
+    """The page an e-mailed link opens: it only shows a form, so a link scanner cannot act."""
+    title, field, button = ACTIONS[action]
     t, a, s = escape(ticket_id), escape(agency), escape(sig)
-    options = "".join(f'<option value="{escape(x.code)}">{escape(x.code)} - {escape(x.name)}</option>'
-                      for x in directory if x.code != agency)
+    if field == "to":
+        options = "".join(f'<option value="{escape(x.code)}">{escape(x.code)} - {escape(x.name)}</option>'
+                          for x in directory if x.code != agency)
+        inputs = (f'<label>Instansi tujuan <select name="to">{options}</select></label>'
+                  '<label>Alasan <input name="reason" maxlength="500"></label>')
+    elif field:
+        inputs = f'<label>{escape(title)} <textarea name="{field}" rows="5" maxlength="2000" required></textarea></label>'
+    else:
+        inputs = ""
     return f"""<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><title>Alihkan tiket {t}</title></head>
-<body><h1>Alihkan tiket {t}</h1>
-<p>Dari: {a}. Pilih instansi yang berwenang menangani aduan ini.</p>
-<form method="post" action="reassign?agency={a}&amp;sig={s}">
-<select name="to">{options}</select>
-<button type="submit">Alihkan</button></form></body></html>"""
-
-
-def acknowledge_form(ticket_id: str, agency: str, sig: str) -> str:
-    """A confirmation page: the e-mailed link only shows it, so a link scanner cannot acknowledge."""
-    t, a, s = escape(ticket_id), escape(agency), escape(sig)
-    return f"""<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><title>Konfirmasi tiket {t}</title></head>
-<body><h1>Konfirmasi penerimaan tiket {t}</h1>
+<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)} {t}</title></head>
+<body><h1>{escape(title)} {t}</h1>
 <p>Instansi: {a}</p>
-<form method="post" action="acknowledge?agency={a}&amp;sig={s}">
-<button type="submit">Kami terima dan tindak lanjuti</button></form></body></html>"""
+<form method="post" action="{escape(action)}?agency={a}&amp;sig={s}">
+{inputs}
+<button type="submit">{escape(button)}</button></form></body></html>"""

@@ -1,71 +1,107 @@
-"""What agencies do with a ticket: acknowledge it, or hand it to the right agency.
+"""What agencies do with a ticket: acknowledge, answer, resolve, hand it on; and what the triage
+desk does with what is not a complaint: close it.
 
-Each action is checked by the ticket's transitions, recorded, and resumes the waiting workflow.
+Each action is checked by the ticket's transitions, recorded with who did it, and resumes the
+waiting workflow with where the ticket now stands. A write that races another is retried once
+on a fresh copy.
 """
 from __future__ import annotations
 
-from chalicelib.domain import sla
-from chalicelib.domain.directory import TRIAGE, UnknownAgencyError
-from chalicelib.domain.tickets import Correction, InvalidTransitionError, Status, Ticket
-from chalicelib.services.collaborators import Collaborators
-from chalicelib.services.pipeline import copy_region, reassigned
-from chalicelib.services.ports import ConcurrentUpdateError, WorkflowResumeError
+from typing import Callable
 
-_REACHED_AGENCY = {Status.NOTIFIED, Status.AWAITING_ACK, Status.ACKNOWLEDGED, Status.ESCALATED}
+from chalicelib.domain.directory import TRIAGE, UnknownAgencyError
+from chalicelib.domain.tickets import Correction, InvalidTransitionError, Ticket
+from chalicelib.services.collaborators import Collaborators
+from chalicelib.services.pipeline import copy_region, deadlines_for
+from chalicelib.services.ports import ConcurrentUpdateError, WorkflowResumeError
+from chalicelib.services.progress import progress
 
 
 class AgencyActions:
     def __init__(self, c: Collaborators) -> None:
         self._c = c
 
-    def _resume(self, token: str | None, output: dict) -> None:
-        if not token:
-            return
-        try:
-            self._c.workflow.resume(token, output)
-        except WorkflowResumeError:
-            pass  # no wait in progress: the next wait sees the ticket as it is now
-
-    def acknowledge(self, ticket_id: str, agency: str) -> Ticket:
-        """The agency confirms it has the ticket; a waiting workflow resumes. Retries a racing write once."""
+    def _act(self, ticket_id: str, change: Callable[[Ticket], bool]) -> Ticket:
+        """Apply `change` (False: nothing to do) to a fresh copy, save it, resume the waiting workflow."""
         c = self._c
         for attempt in range(2):
             ticket = c.tickets.get(ticket_id)
-            if ticket.is_acknowledged:
-                return ticket
-            if ticket.status not in _REACHED_AGENCY:
-                raise InvalidTransitionError(f"ticket {ticket_id} has not reached its agency yet")
             token = ticket.task_token
-            ticket.acknowledge(agency, c.clock())
+            if not change(ticket):
+                return ticket
+            ticket.task_token = None
             try:
                 c.tickets.save(ticket)
             except ConcurrentUpdateError:
                 if attempt:
                     raise
                 continue
-            self._resume(token, {"outcome": "ACKNOWLEDGED", "agency": agency})
+            if token:
+                try:
+                    c.workflow.resume(token, progress(ticket, c.clock()))
+                except WorkflowResumeError:
+                    pass  # no wait in progress: the next wait or escalation step sees the ticket as it is
             return ticket
         raise AssertionError("unreachable")
 
-    def reassign(self, ticket_id: str, by: str, to: str) -> Ticket:
-        """The agency holding a ticket (or the triage desk) hands it to the right agency.
+    def acknowledge(self, ticket_id: str, agency: str) -> Ticket:
+        """The agency confirms it has the ticket (the response clock stops). Repeating it changes nothing."""
+        def change(ticket: Ticket) -> bool:
+            if ticket.responded and ticket.agency == agency:
+                return False
+            ticket.acknowledge(agency, self._c.clock())
+            return True
 
-        The correction is stored as a labelled example for the next model rebuild, and the waiting
-        workflow goes back to NotifyAgency for the new agency.
-        """
+        return self._act(ticket_id, change)
+
+    def answer(self, ticket_id: str, agency: str, text: str, via_own_account: bool = False) -> Ticket:
+        """The agency's public answer; Kemala forwards it to the citizen unless the agency gave it on
+        the citizen's channel from its own account (the citizen already has it)."""
+        def change(ticket: Ticket) -> bool:
+            ticket.answer(agency, text, self._c.clock(), actor=f"{agency} (akun X)" if via_own_account else None,
+                          forward=not via_own_account)
+            return True
+
+        return self._act(ticket_id, change)
+
+    def resolve(self, ticket_id: str, agency: str, note: str) -> Ticket:
+        def change(ticket: Ticket) -> bool:
+            ticket.resolve(agency, note, self._c.clock())
+            return True
+
+        return self._act(ticket_id, change)
+
+    def close(self, ticket_id: str, by: str, reason: str) -> Ticket:
+        """The triage desk closes a ticket that is not a complaint (thanks, chatter, spam)."""
+        if by != TRIAGE:
+            raise InvalidTransitionError("only the triage desk closes tickets as not a complaint")
+
+        def change(ticket: Ticket) -> bool:
+            ticket.close(by, reason, self._c.clock())
+            return True
+
+        return self._act(ticket_id, change)
+
+    def reassign(self, ticket_id: str, by: str, to: str, reason: str = "") -> Ticket:
+        """The agency holding a ticket (or the triage desk) hands it to the right agency, which gets
+        fresh deadlines. The correction is stored as a labelled example for the next model rebuild."""
         c = self._c
         if to not in c.directory:
             raise UnknownAgencyError(to)
-        ticket = c.tickets.get(ticket_id)
-        if by not in (ticket.agency, TRIAGE):
-            raise InvalidTransitionError(f"ticket {ticket_id} is with {ticket.agency}; {by} cannot hand it on")
-        previous, token, now = ticket.agency, ticket.task_token, c.clock()
         agency = c.directory[to]
-        region = ticket.classification.region if ticket.classification else None
-        ticket.reassign(to, sla.due_at(now, sla.response_window(agency, c.sla_override_seconds)), now, by,
-                        copy_region=copy_region(agency, region, c.directory))
-        c.tickets.save(ticket)
-        c.corrections.add(Correction(ticket_id=ticket.ticket_id, text=ticket.text, predicted=ticket.classification.agency
-                                     if ticket.classification else previous, agency=to, by=by, at=now))
-        self._resume(token, reassigned(agency, c.sla_override_seconds))
+        corrections: list[Correction] = []
+
+        def change(ticket: Ticket) -> bool:
+            if by not in (ticket.agency, TRIAGE):
+                raise InvalidTransitionError(f"ticket {ticket_id} is with {ticket.agency}; {by} cannot hand it on")
+            region = ticket.classification.region if ticket.classification else None
+            predicted = ticket.classification.agency if ticket.classification else ticket.agency
+            ticket.reassign(to, deadlines_for(c, ticket, agency), c.clock(), by, reason,
+                            copy_region=copy_region(agency, region, c.directory))
+            corrections[:] = [Correction(ticket.ticket_id, ticket.text, predicted, to, by, c.clock())]
+            return True
+
+        ticket = self._act(ticket_id, change)
+        for correction in corrections:
+            c.corrections.add(correction)
         return ticket

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Callable
 
 from chalicelib.domain.directory import Directory
+from chalicelib.domain.sla import SlaPolicy
 from chalicelib.domain.tickets import Classification, Ticket
 from chalicelib.services.ports import (
     Channels, CheckpointStore, CorrectionStore, Notifier, TicketRepository, Workflow,
@@ -27,4 +28,5 @@ class Collaborators:
     classify: Classifier
     links: ActionLinks
     clock: Callable[[], datetime]
-    sla_override_seconds: int | None = None
+    sla: SlaPolicy = SlaPolicy()
+    own_accounts: frozenset[str] = frozenset()  # Kemala's own accounts on the citizen channels

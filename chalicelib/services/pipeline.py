@@ -1,33 +1,45 @@
-"""The workflow's steps (Classify, Assign, NotifyAgency, ReplyToCitizen, WaitForAcknowledgement,
-Escalate), each called by one task of the state machine in infra/workflow.asl.json.
+"""The workflow's steps, each called by one task of the state machine in infra/workflow.asl.json:
+classify, assign, notify the agency, tell the citizen, wait for the agency, escalate.
 
 Each step reads the ticket, applies one domain transition and writes it back. A step that finds
 its work already done (a Step Functions retry after a timeout, say) returns the recorded result
-instead of doing it twice.
+instead of doing it twice. Every step returns `progress(...)`: where the ticket stands now.
 """
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime, timezone
 
-from chalicelib.domain import messages, sla
+from chalicelib.domain import messages
 from chalicelib.domain.directory import TRIAGE, Agency, Directory
-from chalicelib.domain.tickets import Status
+from chalicelib.domain.sla import Deadlines
+from chalicelib.domain.tickets import FINISHED, WITH_AGENCY, Delivery, MessageKind, Status, Ticket
 from chalicelib.services.collaborators import Collaborators
+from chalicelib.services.ports import RateLimitedError
+from chalicelib.services.progress import progress
 
-_DONE_AFTER_NOTIFY = {Status.NOTIFIED, Status.AWAITING_ACK, Status.ACKNOWLEDGED, Status.ESCALATED}
+_CLOCKS = ("response", "resolution")
 
 
-def response_seconds(agency: Agency, override_seconds: int | None) -> int:
-    return max(1, int(sla.response_window(agency, override_seconds).total_seconds()))
+def deadlines_for(c: Collaborators, ticket: Ticket, agency: Agency) -> Deadlines:
+    urgency = ticket.classification.urgency if ticket.classification else "NORMAL"
+    return c.sla.deadlines(agency.sla, urgency, agency.ladder_hours, c.clock())
 
 
 def copy_region(agency: Agency, region: str | None, directory: Directory) -> str | None:
     return region if agency.copy_region and region in directory.regions else None
 
 
+def agency_topic(agency: Agency) -> str:
+    return f"agency-{agency.topic}"
+
+
 class WorkflowSteps:
     def __init__(self, c: Collaborators) -> None:
         self._c = c
+
+    def _progress(self, ticket: Ticket, outcome: str | None = None) -> dict:
+        return progress(ticket, self._c.clock(), outcome)
 
     def classify(self, ticket_id: str) -> dict:
         ticket = self._c.tickets.get(ticket_id)
@@ -44,73 +56,127 @@ class WorkflowSteps:
         if ticket.status is Status.CLASSIFIED:
             classification = ticket.classification
             code = classification.agency if classification.confidence >= c.directory.triage_confidence else TRIAGE
-            agency, now = c.directory[code], c.clock()
-            ticket.assign(agency.code, sla.due_at(now, sla.response_window(agency, c.sla_override_seconds)), now,
+            agency = c.directory[code]
+            ticket.assign(agency.code, deadlines_for(c, ticket, agency), c.clock(),
                           copy_region=copy_region(agency, classification.region, c.directory))
             c.tickets.save(ticket)
-        return {"agency": ticket.agency,
-                "response_seconds": response_seconds(c.directory[ticket.agency], c.sla_override_seconds)}
+        return self._progress(ticket)
 
     def notify_agency(self, ticket_id: str) -> dict:
+        """The agency's alert (e-mail through its topic), a copy to the regency government where the
+        directory says so, and a page to its duty officer for an EMERGENCY; then the citizen's ticket
+        number is recorded to be told (not for the triage desk: mostly thanks, chatter and spam)."""
         c = self._c
         ticket = c.tickets.get(ticket_id)
-        if ticket.status in _DONE_AFTER_NOTIFY:
-            return {"agency": ticket.agency, "notified": False}
-        agency = c.directory[ticket.agency]
-        email = messages.agency_notification(ticket, agency, c.links(ticket, "acknowledge"), c.links(ticket, "reassign"))
-        message_id = c.notifier.notify_agency(agency.topic, email, ticket.ticket_id, agency.code)
-        if ticket.copy_region:
-            office = c.directory.regions[ticket.copy_region]
-            c.notifier.notify_region(office.topic, messages.region_copy(ticket, agency, office), ticket.ticket_id,
-                                     office.code)
-        ticket.mark_notified(c.clock())
-        c.tickets.save(ticket)
-        return {"agency": agency.code, "notified": True, "message_id": message_id, "copied_to": ticket.copy_region}
-
-    def reply_to_citizen(self, ticket_id: str) -> dict:
-        """Tell the citizen their ticket number and who handles it; nothing for the triage desk's tickets.
-
-        Triage tickets are mostly not complaints (thanks, chatter, spam): a ticket reply would be noise.
-        """
-        c = self._c
-        ticket = c.tickets.get(ticket_id)
-        if ticket.agency == TRIAGE:
-            return {"replied": False, "reason": "not_replied_for_this_ticket"}
-        if ticket.reply_id:
-            return {"replied": False, "reason": "already_replied", "reply_id": ticket.reply_id}
-        text = messages.citizen_reply(ticket, c.directory[ticket.agency])
-        ticket.reply_id = c.channels[ticket.channel].reply(ticket, text)
-        c.tickets.save(ticket)
-        return {"replied": True, "reply_id": ticket.reply_id}
-
-    def await_acknowledgement(self, ticket_id: str, task_token: str) -> dict:
-        """Park the ticket with the token that resumes its workflow; resume at once if the agency
-        already acknowledged, or the ticket was handed to another agency, before the wait began."""
-        c = self._c
-        ticket = c.tickets.get(ticket_id)
-        if ticket.is_acknowledged:
-            c.workflow.resume(task_token, {"outcome": "ACKNOWLEDGED", "agency": ticket.agency})
-            return {"waiting": False}
         if ticket.status is Status.ASSIGNED:
-            c.workflow.resume(task_token, reassigned(c.directory[ticket.agency], c.sla_override_seconds))
-            return {"waiting": False}
-        ticket.await_acknowledgement(task_token, c.clock())
+            agency = c.directory[ticket.agency]
+            links = {action: c.links(ticket, action) for action in ("acknowledge", "answer", "resolve", "reassign")}
+            c.notifier.alert(agency_topic(agency), messages.agency_notification(ticket, agency, links), "new_ticket",
+                             ticket.ticket_id)
+            if ticket.copy_region:
+                office = c.directory.regions[ticket.copy_region]
+                c.notifier.alert(office.topic, messages.region_copy(ticket, agency, office), "copy", ticket.ticket_id)
+            if ticket.classification and ticket.classification.urgency == "EMERGENCY":
+                c.notifier.page(f"agency-{agency.duty_topic}", messages.emergency_page(ticket, agency), ticket.ticket_id)
+            ticket.mark_notified(c.clock())
+            if ticket.agency != TRIAGE:
+                ticket.tell_ticket_number()
+            c.tickets.save(ticket)
+        view = self._progress(ticket)
+        view["message_key"] = MessageKind.TICKET.value if MessageKind.TICKET.value in ticket.deliveries else None
+        return view
+
+    def tell_citizen(self, ticket_id: str, key: str | None) -> dict:
+        """Send one recorded message to the citizen, part by part, each part exactly once.
+
+        A part whose send was started but not confirmed is looked up on the channel before it is
+        sent again. A rate limit returns `retry_at`: the message's place in the paced queue."""
+        c = self._c
+        ticket = c.tickets.get(ticket_id)
+        delivery = ticket.deliveries.get(key or "")
+        if delivery is None or not delivery.waiting:
+            return {**self._progress(ticket), "retry_at": None}
+        channel = c.channels[ticket.channel]
+        text = messages.citizen_message(delivery.kind, ticket, c.directory[delivery.agency], delivery.text)
+        parts = channel.render(text)
+        for index, part in enumerate(parts):
+            if index < len(delivery.post_ids):
+                continue
+            if delivery.pending == index and (found := channel.find_sent(ticket, part)):
+                self._sent(ticket, delivery, found, last=index == len(parts) - 1)
+                continue
+            delivery.pending = index
+            c.tickets.save(ticket)
+            try:
+                post_id = channel.send(ticket, part, delivery.post_ids[-1] if delivery.post_ids else None)
+            except RateLimitedError as error:
+                delivery.pending = None
+                c.tickets.save(ticket)
+                return {**self._progress(ticket), "retry_at": self._queue_place(channel, error.reset_at)}
+            self._sent(ticket, delivery, post_id, last=index == len(parts) - 1)
+        return {**self._progress(ticket), "retry_at": None}
+
+    def _sent(self, ticket: Ticket, delivery: Delivery, post_id: str, last: bool) -> None:
+        delivery.post_ids.append(post_id)
+        delivery.pending = None
+        delivery.sent = last
+        self._c.tickets.save(ticket)
+
+    def _queue_place(self, channel, reset_at: int | None) -> str:
+        """When this message may be sent: its place among those queued behind the same rate limit,
+        spread over the windows that follow (so a flood drains in order without a thundering herd)."""
+        per_window, window = channel.pacing
+        now = int(self._c.clock().timestamp())
+        reset = max(reset_at or now + window, now + 1)
+        place = self._c.checkpoints.take_number(f"{channel.code}:queue:{reset}")
+        moment = reset + (place // per_window) * window + (place % per_window) * window // per_window
+        return datetime.fromtimestamp(moment, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def record_undelivered(self, ticket_id: str, key: str | None, error: str) -> dict:
+        """A message that failed after every retry: kept on the ticket for operators, never silent."""
+        ticket = self._c.tickets.get(ticket_id)
+        delivery = ticket.deliveries.get(key or "")
+        if delivery is not None and delivery.waiting:
+            delivery.failed = error[:500] or "unknown error"
+            self._c.tickets.save(ticket)
+        return {**self._progress(ticket), "undelivered": key}
+
+    def await_agency(self, ticket_id: str, task_token: str, phase: str) -> dict:
+        """Park the ticket with the token that resumes its workflow, unless something the workflow must
+        act on already happened (an answer, resolution, reassignment, closing; in the response phase
+        also an acknowledgement), in which case the wait ends at once."""
+        c = self._c
+        ticket = c.tickets.get(ticket_id)
+        view = self._progress(ticket)
+        keeps_waiting = {"WAITING"} if phase == "response" else {"RESPONDED"}
+        if view["outcome"] not in keeps_waiting:
+            c.workflow.resume(task_token, view)
+            return {"waiting": False, "outcome": view["outcome"]}
+        ticket.park(task_token)
         c.tickets.save(ticket)
         return {"waiting": True}
 
-    def escalate(self, ticket_id: str) -> dict:
+    def escalate(self, ticket_id: str, level: int, clock: str) -> dict:
+        """Level 1: a reminder to the agency and an alert to its head; level 2: the governor's office.
+        Nothing is sent when the ticket moved on in the meantime (its progress is returned instead)."""
+        if clock not in _CLOCKS or level not in (1, 2):
+            raise ValueError(f"no escalation {clock} level {level}")
         c = self._c
         ticket = c.tickets.get(ticket_id)
-        if ticket.status is not Status.AWAITING_ACK:
-            return {"escalated": False, "status": ticket.status.value}
+        due = ticket.status in WITH_AGENCY and (not ticket.responded if clock == "response" else True)
+        if ticket.status in FINISHED or not due:
+            return self._progress(ticket)
+        if level in ticket.escalation_levels(clock):
+            return self._progress(ticket, "ESCALATED")
         agency = c.directory[ticket.agency]
         # Published before the write: a crash in between repeats the alert rather than losing it.
-        c.notifier.escalate(messages.escalation(ticket, agency), ticket.ticket_id, agency.code)
-        ticket.escalate(c.clock())
+        if level == 1:
+            email = messages.reminder(ticket, agency, clock)
+            c.notifier.alert(agency_topic(agency), email, f"reminder_{clock}", ticket.ticket_id)
+            c.notifier.alert(f"agency-{agency.head_topic}", email, f"reminder_{clock}", ticket.ticket_id)
+        else:
+            c.notifier.alert("escalations", messages.escalation(ticket, agency, clock), f"escalation_{clock}",
+                             ticket.ticket_id)
+        ticket.escalate(level, clock, c.clock())
         c.tickets.save(ticket)
-        return {"escalated": True, "agency": agency.code}
-
-
-def reassigned(agency: Agency, override_seconds: int | None) -> dict:
-    """What a reassignment tells the waiting workflow: go back and notify this agency."""
-    return {"outcome": "REASSIGNED", "agency": agency.code, "response_seconds": response_seconds(agency, override_seconds)}
+        return self._progress(ticket, "ESCALATED")

@@ -40,6 +40,7 @@ class IncomingMessage:
     text: str
     author: str | None
     created_at: datetime | None
+    conversation_id: str | None = None  # the thread's first message (X), when the message is a reply
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class TicketRepository(Protocol):
 class CheckpointStore(Protocol):
     def get(self, stream: str) -> str | None: ...
     def put(self, stream: str, cursor: str) -> None: ...
+    def take_number(self, counter: str) -> int:
+        """The next number of an atomic counter (0, 1, 2...): places in a paced queue."""
 
 
 class Workflow(Protocol):
@@ -72,18 +75,34 @@ class CorrectionStore(Protocol):
 
 
 class Notifier(Protocol):
-    def notify_agency(self, topic: str, email: Email, ticket_id: str, agency: str) -> str: ...
-    def notify_region(self, topic: str, email: Email, ticket_id: str, region: str) -> str: ...
-    def escalate(self, email: Email, ticket_id: str, agency: str) -> str: ...
+    """Agencies, their heads, regency governments and the governor's office, by topic name
+    (`agency-dinkes`, `agency-dinkes-head`, `region-3374`, `escalations`); `kind` and `ticket_id`
+    travel as message attributes for machine subscribers."""
+
+    def alert(self, topic: str, email: Email, kind: str, ticket_id: str) -> str: ...
+    def page(self, topic: str, text: str, ticket_id: str) -> str: ...
 
 
 class CitizenChannel(Protocol):
-    """One way citizens reach Kemala and hear back (X, SMS, web...): receive complaints, reply in kind."""
+    """One way citizens reach Kemala and hear back (X, SMS, web...): receive complaints, and reply
+    with a message of a kind (ticket number, answer, resolution) in as many parts as the channel needs.
+
+    `send` may raise RateLimitedError (nothing was sent) and any other error (the outcome may be
+    unknown: `find_sent` then tells whether that part went out before it is sent again)."""
 
     code: str
+    pacing: tuple[int, int]  # messages per window, window seconds: how a rate-limited queue is spaced
 
     def receive(self, cursor: str | None) -> Inbox: ...
-    def reply(self, ticket: Ticket, text: str) -> str: ...
+    def render(self, text: str) -> list[str]: ...
+    def send(self, ticket: Ticket, part: str, after: str | None) -> str: ...
+    def find_sent(self, ticket: Ticket, part: str) -> str | None: ...
+
+
+class AgencyReplies(Protocol):
+    """A channel where agencies answer citizens from their own accounts (X)."""
+
+    def receive_agency_replies(self, handles: list[str], cursor: str | None) -> Inbox: ...
 
 
 class Channels(Protocol):

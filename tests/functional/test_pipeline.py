@@ -1,10 +1,12 @@
 """The workflow steps and agency actions with fakes: each does its work once, however often
-Step Functions retries it."""
+Step Functions retries it, and every message to the citizen goes out exactly once."""
 from datetime import timedelta
 
 import pytest
 
+from chalicelib.domain.sla import SlaPolicy
 from chalicelib.domain.tickets import Classification, InvalidTransitionError, Status, Ticket
+from chalicelib.services.ports import IncomingMessage, Inbox, RateLimitedError
 from tests.fakes import Fakes
 
 
@@ -18,9 +20,8 @@ def with_ticket(text: str = "Puskesmas di Kota Tegal tutup terus, obat habis #Ke
 def route_and_notify(app: Fakes, ticket_id: str = "X1") -> dict:
     steps = app.kemala.steps
     steps.classify(ticket_id)
-    assignment = steps.assign(ticket_id)
-    steps.notify_agency(ticket_id)
-    return assignment
+    steps.assign(ticket_id)
+    return steps.notify_agency(ticket_id)
 
 
 @pytest.fixture
@@ -28,113 +29,174 @@ def app() -> Fakes:
     return with_ticket()
 
 
-def test_routes_notifies_and_sets_the_deadline_from_the_agency_sla(app):
-    assignment = route_and_notify(app)
+def test_routes_notifies_and_sets_both_deadlines_from_the_agency_and_urgency(app):
+    view = route_and_notify(app)
     ticket = app.tickets.get("X1")
     assert ticket.agency == "DINKES" and ticket.status is Status.NOTIFIED
-    assert assignment == {"agency": "DINKES", "response_seconds": 12 * 3600}
-    assert ticket.due_at == app.now + timedelta(hours=12)
-    assert app.notifier.agency_alerts == [("dinkes", "X1", "DINKES")]
-    assert "https://kemala.local/tickets/X1/acknowledge?sig=x" in app.notifier.emails[0].body
+    assert view["outcome"] == "WAITING" and view["message_key"] == "ticket"
+    assert view["response_seconds"] == 12 * 3600 and view["resolution_seconds"] == 120 * 3600
+    assert app.notifier.sent[0] == ("agency-dinkes", "new_ticket", "X1")
+    assert "https://kemala.local/tickets/X1/answer?sig=x" in app.notifier.emails[0].body
 
 
-def test_configured_override_shortens_the_wait():
-    assert route_and_notify(with_ticket(sla_override_seconds=5))["response_seconds"] == 5
+def test_configured_drill_deadlines_shorten_the_waits():
+    view = route_and_notify(with_ticket(sla=SlaPolicy(response_seconds=5, resolution_seconds=20, ladder_seconds=3)))
+    assert (view["response_seconds"], view["resolution_seconds"], view["ladder_seconds"]) == (5, 20, 3)
 
 
 def test_retried_steps_do_not_repeat_their_work(app):
     route_and_notify(app)
-    app.kemala.steps.classify("X1")
-    app.kemala.steps.assign("X1")
-    assert app.kemala.steps.notify_agency("X1")["notified"] is False
-    assert len(app.notifier.agency_alerts) == 1
-
-
-def test_citizen_gets_one_reply(app):
     route_and_notify(app)
-    app.kemala.steps.reply_to_citizen("X1")
-    again = app.kemala.steps.reply_to_citizen("X1")
-    assert len(app.channel.replies) == 1 and again["reason"] == "already_replied"
-    assert app.channel.replies[0][0] == "1" and "X1" in app.channel.replies[0][1]
+    assert app.notifier.kinds("X1").count("new_ticket") == 1
 
 
-def test_triage_tickets_get_no_automatic_reply():
-    app = with_ticket("Selamat pagi semuanya #KemalaJateng", "X2")
-    route_and_notify(app, "X2")
-    assert app.kemala.steps.reply_to_citizen("X2")["replied"] is False
-    assert app.channel.replies == []
+def test_emergency_pages_the_duty_officer():
+    app = with_ticket("Banjir masuk rumah di Kaliwungu Kendal, air naik terus, warga terjebak #KemalaJateng",
+                      classify=lambda text: Classification("BPBD", "3324", "EMERGENCY", 0.95, []))
+    view = route_and_notify(app)
+    assert app.notifier.pages[0][0] == "agency-bpbd-duty" and "DARURAT" in app.notifier.pages[0][1]
+    assert view["response_seconds"] == 3600
 
 
-def test_acknowledgement_resumes_the_waiting_workflow(app):
+def test_citizen_gets_the_ticket_number_once_even_when_the_step_is_retried(app):
     route_and_notify(app)
-    app.kemala.steps.await_acknowledgement("X1", "tok")
-    ticket = app.kemala.agencies.acknowledge("X1", "DINKES")
-    assert ticket.status is Status.ACKNOWLEDGED
-    assert app.workflow.resumed == [("tok", {"outcome": "ACKNOWLEDGED", "agency": "DINKES"})]
+    app.kemala.steps.tell_citizen("X1", "ticket")
+    app.kemala.steps.tell_citizen("X1", "ticket")
+    assert len(app.channel.posts) == 1 and "X1" in app.channel.posts[0][2] and app.channel.posts[0][1] == "1"
 
 
-def test_acknowledgement_before_the_wait_starts_ends_the_wait_at_once(app):
+def test_a_send_that_fails_twice_then_succeeds_posts_once(app):
     route_and_notify(app)
+    app.channel.failures = [ConnectionError("503"), ConnectionError("503")]
+    for _ in range(2):
+        with pytest.raises(ConnectionError):
+            app.kemala.steps.tell_citizen("X1", "ticket")
+    app.kemala.steps.tell_citizen("X1", "ticket")
+    assert len(app.channel.posts) == 1 and app.tickets.get("X1").deliveries["ticket"].sent
+
+
+def test_a_send_whose_outcome_was_lost_is_found_instead_of_posted_again(app):
+    route_and_notify(app)
+    app.channel.lost = 1
+    with pytest.raises(TimeoutError):
+        app.kemala.steps.tell_citizen("X1", "ticket")
+    app.kemala.steps.tell_citizen("X1", "ticket")
+    assert len(app.channel.posts) == 1 and app.tickets.get("X1").deliveries["ticket"].post_ids == ["p1"]
+
+
+def test_rate_limited_messages_take_their_places_in_a_paced_queue():
+    app = Fakes()
+    reset = int(app.now.timestamp()) + 600
+    places = []
+    for number in range(1, 103):
+        ticket_id = f"X{number}"
+        app.tickets.add(Ticket(ticket_id, "x", str(number), "Jalan rusak di Kartasura #KemalaJateng", app.now))
+        route_and_notify(app, ticket_id)
+        app.channel.failures = [RateLimitedError(reset)]
+        places.append(app.kemala.steps.tell_citizen(ticket_id, "ticket")["retry_at"])
+    assert places == sorted(places) and len(set(places)) == len(places)
+    assert places[100] >= places[0][:11]  # the 101st waits for the next window
+    assert app.channel.posts == [] and app.tickets.get("X1").deliveries["ticket"].waiting
+
+
+def test_triage_tickets_get_no_automatic_message():
+    app = with_ticket("Selamat pagi semuanya #KemalaJateng", "X2",
+                      classify=lambda text: Classification("DINKES", None, "NORMAL", 0.2, []))
+    view = route_and_notify(app, "X2")
+    assert app.tickets.get("X2").agency == "TRIAGE" and view["message_key"] is None
+    app.kemala.steps.tell_citizen("X2", None)
+    assert app.channel.posts == []
+
+
+def test_acknowledgement_resumes_the_waiting_workflow_into_the_resolution_wait(app):
+    route_and_notify(app)
+    assert app.kemala.steps.await_agency("X1", "tok", "response") == {"waiting": True}
     app.kemala.agencies.acknowledge("X1", "DINKES")
-    assert app.kemala.steps.await_acknowledgement("X1", "tok") == {"waiting": False}
-    assert app.workflow.resumed == [("tok", {"outcome": "ACKNOWLEDGED", "agency": "DINKES"})]
+    assert app.workflow.resumed[0][0] == "tok" and app.workflow.resumed[0][1]["outcome"] == "RESPONDED"
+    assert app.kemala.steps.await_agency("X1", "tok2", "resolution") == {"waiting": True}
 
 
-def test_wrong_agency_cannot_acknowledge(app):
+def test_an_answer_reaches_the_citizen_once_and_the_resolution_follows(app):
+    route_and_notify(app)
+    app.kemala.steps.await_agency("X1", "tok", "response")
+    app.kemala.agencies.answer("X1", "DINKES", "Petugas kami datang besok pagi")
+    outcome = app.workflow.resumed[-1][1]
+    assert outcome["outcome"] == "ANSWERED" and outcome["message_key"] == "answer-1"
+    app.kemala.steps.tell_citizen("X1", "answer-1")
+    app.kemala.steps.tell_citizen("X1", "answer-1")
+    app.kemala.steps.await_agency("X1", "tok2", "resolution")
+    app.kemala.agencies.resolve("X1", "DINKES", "Puskesmas buka kembali")
+    assert app.workflow.resumed[-1][1]["outcome"] == "RESOLVED"
+    app.kemala.steps.tell_citizen("X1", "resolution")
+    texts = app.channel.texts()
+    assert len(texts) == 2 and "Petugas kami datang besok pagi" in texts[0] and "selesai" in texts[1]
+
+
+def test_resolving_without_answering_posts_one_message(app):
+    route_and_notify(app)
+    app.kemala.agencies.resolve("X1", "DINKES", "Obat sudah dikirim")
+    app.kemala.steps.tell_citizen("X1", "resolution")
+    assert len(app.channel.posts) == 1 and "Obat sudah dikirim" in app.channel.posts[0][2]
+
+
+def test_an_answer_before_the_wait_starts_ends_the_wait_at_once(app):
+    route_and_notify(app)
+    app.kemala.agencies.answer("X1", "DINKES", "Kami cek")
+    assert app.kemala.steps.await_agency("X1", "tok", "response") == {"waiting": False, "outcome": "ANSWERED"}
+
+
+def test_wrong_agency_cannot_act(app):
     route_and_notify(app)
     with pytest.raises(InvalidTransitionError):
         app.kemala.agencies.acknowledge("X1", "DISHUB")
+    with pytest.raises(InvalidTransitionError):
+        app.kemala.agencies.answer("X1", "DISHUB", "bukan kami")
 
 
-def test_escalates_when_agency_misses_deadline(app):
+def test_the_ladder_reminds_the_agency_and_its_head_then_alerts_the_governor_once_each(app):
     route_and_notify(app)
-    app.kemala.steps.await_acknowledgement("X1", "tok")
-    assert app.kemala.steps.escalate("X1") == {"escalated": True, "agency": "DINKES"}
-    assert app.notifier.escalations == [("X1", "DINKES")]
-    assert "ESKALASI" in app.notifier.emails[-1].subject
-    assert app.kemala.steps.escalate("X1")["escalated"] is False
-    assert len(app.notifier.escalations) == 1
+    assert app.kemala.steps.escalate("X1", 1, "response")["outcome"] == "ESCALATED"
+    assert app.kemala.steps.escalate("X1", 1, "response")["outcome"] == "ESCALATED"  # a retry sends nothing
+    app.kemala.steps.escalate("X1", 2, "response")
+    assert [(t, k) for t, k, _ in app.notifier.sent[2:]] == [
+        ("agency-dinkes", "reminder_response"), ("agency-dinkes-head", "reminder_response"),
+        ("escalations", "escalation_response")]
+    assert app.tickets.get("X1").escalation_levels("response") == [1, 2]
 
 
-def test_late_acknowledgement_after_escalation_is_still_recorded(app):
+def test_no_escalation_once_the_agency_responded(app):
     route_and_notify(app)
-    app.kemala.steps.await_acknowledgement("X1", "tok")
+    app.kemala.agencies.acknowledge("X1", "DINKES")
+    assert app.kemala.steps.escalate("X1", 1, "response")["outcome"] == "RESPONDED"
+    assert app.kemala.steps.escalate("X1", 1, "resolution")["outcome"] == "ESCALATED"
+
+
+def test_late_answer_after_escalation_is_recorded_and_forwarded(app):
+    route_and_notify(app)
+    app.kemala.steps.await_agency("X1", "tok", "response")
     app.workflow.expired_tokens.add("tok")
-    app.kemala.steps.escalate("X1")
-    ticket = app.kemala.agencies.acknowledge("X1", "DINKES")
-    assert ticket.status is Status.ACKNOWLEDGED and ticket.escalated_at is not None
+    app.kemala.steps.escalate("X1", 1, "response")
+    app.kemala.steps.escalate("X1", 2, "response")
+    ticket = app.kemala.agencies.answer("X1", "DINKES", "Maaf terlambat, sudah kami tangani")
+    assert ticket.status is Status.ANSWERED and ticket.escalation_levels("response") == [1, 2]
+    assert app.kemala.steps.await_agency("X1", "tok3", "response")["outcome"] == "ANSWERED"
 
 
 def test_copy_goes_to_the_regency_government_where_the_directory_says_so(app):
     route_and_notify(app)
     assert app.tickets.get("X1").copy_region == "3376"
-    assert app.notifier.region_copies == [("region-3376", "X1", "3376")]
-
-
-def test_no_copy_for_agencies_that_work_alone():
-    app = with_ticket("THR belum dibayar pabrik rokok di Kudus #KemalaJateng", "X3")
-    route_and_notify(app, "X3")
-    assert app.tickets.get("X3").agency == "DISNAKERTRANS" and app.notifier.region_copies == []
-
-
-def test_low_confidence_goes_to_the_triage_desk_with_the_suggestion_kept():
-    app = with_ticket("tolong dibantu ya min, sudah lama #KemalaJateng", "X4",
-                      classify=lambda text: Classification("DINKES", None, "NORMAL", 0.2, []))
-    app.kemala.steps.classify("X4")
-    assert app.kemala.steps.assign("X4")["agency"] == "TRIAGE"
-    assert app.tickets.get("X4").classification.agency == "DINKES"
+    assert ("region-3376", "copy", "X1") in app.notifier.sent
 
 
 def test_reassignment_notifies_the_new_agency_and_stores_a_correction(app):
     route_and_notify(app)
-    app.kemala.steps.await_acknowledgement("X1", "tok")
-    ticket = app.kemala.agencies.reassign("X1", "DINKES", "BPJSKES")
+    app.kemala.steps.await_agency("X1", "tok", "response")
+    ticket = app.kemala.agencies.reassign("X1", "DINKES", "BPJSKES", "soal kepesertaan")
     assert ticket.status is Status.ASSIGNED and ticket.agency == "BPJSKES" and ticket.copy_region is None
-    assert app.workflow.resumed == [("tok", {"outcome": "REASSIGNED", "agency": "BPJSKES",
-                                             "response_seconds": 24 * 3600})]
+    assert app.workflow.resumed[-1][1]["outcome"] == "REASSIGNED"
     assert [(c.predicted, c.agency, c.by) for c in app.corrections.items] == [("DINKES", "BPJSKES", "DINKES")]
     app.kemala.steps.notify_agency("X1")
-    assert app.notifier.agency_alerts[-1] == ("bpjskes", "X1", "BPJSKES")
+    assert ("agency-bpjskes", "new_ticket", "X1") in app.notifier.sent
 
 
 def test_only_the_holder_or_the_triage_desk_can_reassign(app):
@@ -144,9 +206,25 @@ def test_only_the_holder_or_the_triage_desk_can_reassign(app):
     assert app.kemala.agencies.reassign("X1", "TRIAGE", "BPJSKES").agency == "BPJSKES"
 
 
-def test_reassignment_before_the_wait_starts_loops_back_at_once(app):
+def test_triage_desk_closes_what_is_not_a_complaint():
+    app = with_ticket("Terima kasih pak gub #KemalaJateng", "X5",
+                      classify=lambda text: Classification("TRIAGE", None, "NORMAL", 0.9, []))
+    route_and_notify(app, "X5")
+    app.kemala.steps.await_agency("X5", "tok", "response")
+    assert app.kemala.agencies.close("X5", "TRIAGE", "ucapan terima kasih").status is Status.CLOSED
+    assert app.workflow.resumed[-1][1]["outcome"] == "CLOSED"
+
+
+def test_an_agencys_own_reply_on_x_counts_as_its_answer_and_is_not_forwarded(app):
     route_and_notify(app)
-    app.kemala.agencies.reassign("X1", "DINKES", "BPJSKES")
-    assert app.kemala.steps.await_acknowledgement("X1", "tok") == {"waiting": False}
-    assert app.workflow.resumed == [("tok", {"outcome": "REASSIGNED", "agency": "BPJSKES",
-                                             "response_seconds": 24 * 3600})]
+    app.kemala.steps.await_agency("X1", "tok", "response")
+    reply = IncomingMessage("x", "99", "@sri Puskesmas buka lagi mulai besok", "dinkesjateng", app.now,
+                            conversation_id="1")
+    stranger = IncomingMessage("x", "98", "@sri semangat", "dishubjateng", app.now, conversation_id="1")
+    app.channel.agency_inbox = Inbox([stranger, reply], "99", True)
+    report = app.kemala.intake.poll_agency_replies("x")
+    again = app.kemala.intake.poll_agency_replies("x")
+    ticket = app.tickets.get("X1")
+    assert report.answers == ["X1"] and again.answers == []
+    assert ticket.status is Status.ANSWERED and ticket.history[-1].actor == "DINKES (akun X)"
+    assert app.workflow.resumed[-1][1]["outcome"] == "RESPONDED" and app.channel.posts == []

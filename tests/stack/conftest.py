@@ -7,12 +7,16 @@ import pytest
 
 from local.stack import ROOT, LocalStack
 
-SLA_SECONDS = 8
+SLA_SECONDS = 8  # NORMAL response deadline on the stack (other levels scale)
+RESOLUTION_SECONDS = 30
+LADDER_SECONDS = 4
 
 
 @pytest.fixture(scope="session")
 def stack():
-    stack = LocalStack(sla_override_seconds=SLA_SECONDS, lambda_log=ROOT / "build" / "test-lambda.log").start()
+    stack = LocalStack(sla={"RESPONSE_SLA_SECONDS": SLA_SECONDS, "RESOLUTION_SLA_SECONDS": RESOLUTION_SECONDS,
+                            "LADDER_STEP_SECONDS": LADDER_SECONDS},
+                       lambda_log=ROOT / "build" / "test-lambda.log").start()
     yield stack
     stack.stop()
 

@@ -21,4 +21,16 @@ def test_shipped_taxonomy_is_the_shared_spec():
 def test_every_agency_has_a_topic_and_a_positive_sla():
     topics = [agency.topic for agency in load_directory()]
     assert len(topics) == len(set(topics))
-    assert all(agency.response_hours > 0 for agency in load_directory())
+    for agency in load_directory():
+        for level in ("EMERGENCY", "HIGH", "NORMAL"):
+            hours = agency.sla[level]
+            assert 0 < hours.response <= hours.resolution, (agency.code, level)
+        assert agency.sla["EMERGENCY"].response <= agency.sla["HIGH"].response <= agency.sla["NORMAL"].response
+
+
+def test_agency_handles_are_found_without_case_and_belong_to_one_agency():
+    directory = load_directory()
+    assert directory.agency_of_handle("DinkesJateng") == "DINKES"
+    assert directory.agency_of_handle("KemalaJateng") is None
+    handles = [h.lower() for h in directory.x_handles()]
+    assert len(handles) == len(set(handles))

@@ -6,6 +6,7 @@ OAuth signatures), which is how the local X API emulator is reached. Unset in de
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 import tweepy
@@ -19,6 +20,10 @@ from chalicelib.settings import Settings
 _X_HOSTS = ("https://api.twitter.com", "https://api.x.com")
 _SECRET_MAX_AGE = 300
 _PAGE_SIZE = 100
+_POST_LIMIT = 280
+_QUERY_LIMIT = 512
+_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_TWEET_FIELDS = ["created_at", "author_id", "conversation_id"]
 
 
 class _BaseUrlOverride(HTTPAdapter):
@@ -48,51 +53,138 @@ def build_client(credentials: dict[str, str], base_url: str | None = None) -> tw
     return client
 
 
+def thread(text: str, limit: int = _POST_LIMIT) -> list[str]:
+    """A message as posts of at most `limit` characters: one post if it fits, else a numbered thread
+    ("... (1/3)") split between words. URLs are dropped: X bills a post with a URL 13 times over."""
+    words = _URL.sub("", text).split()
+    if len(" ".join(words)) <= limit:
+        return [" ".join(words)]
+    room = limit - len(" (99/99)")
+    parts: list[str] = []
+    current = ""
+    for word in words:
+        while len(word) > room:  # a word longer than a post is cut
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(word[:room])
+            word = word[room:]
+        candidate = f"{current} {word}".strip()
+        if len(candidate) > room:
+            parts.append(current)
+            candidate = word
+        current = candidate
+    if current:
+        parts.append(current)
+    return [f"{part} ({i}/{len(parts)})" for i, part in enumerate(parts, start=1)]
+
+
+def _chunked_or_query(terms: list[str], suffix: str) -> list[str]:
+    """`(t1 OR t2 ...) suffix` queries, each within X's query length."""
+    queries, current = [], []
+    for term in terms:
+        if current and len(f"({' OR '.join(current + [term])}) {suffix}") > _QUERY_LIMIT:
+            queries.append(f"({' OR '.join(current)}) {suffix}")
+            current = []
+        current.append(term)
+    if current:
+        queries.append(f"({' OR '.join(current)}) {suffix}")
+    return queries
+
+
 class XChannel:
-    """Complaints are tweets with the hashtag; Kemala answers in the complaint's thread."""
+    """Complaints are tweets with the hashtag; Kemala answers in the complaint's thread. Its own
+    posts are left out by the query (`-from:`) and again by intake."""
 
     code = "x"
+    pacing = (100, 900)  # X: 100 posts per 15 minutes per account
 
-    def __init__(self, client: tweepy.Client, query: str, max_pages: int) -> None:
+    def __init__(self, client: tweepy.Client, query: str, max_pages: int, account: str) -> None:
         self._client = client
         self._query = query
         self._max_pages = max_pages
+        self._account = account
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "XChannel":
         credentials = parameters.get_secret(settings.x_credentials_secret, transform="json", max_age=_SECRET_MAX_AGE)
-        return cls(build_client(credentials, settings.x_api_base_url), settings.x_query, settings.poll_max_pages)
+        return cls(build_client(credentials, settings.x_api_base_url), settings.x_query, settings.poll_max_pages,
+                   settings.x_handle)
 
     def receive(self, cursor: str | None) -> Inbox:
         """Every tweet newer than `cursor` (a tweet id), up to `max_pages` pages of 100, oldest first."""
+        return self._search([self._query], cursor)
+
+    def receive_agency_replies(self, handles: list[str], cursor: str | None) -> Inbox:
+        """Replies posted by the agencies' own accounts, newer than `cursor`, oldest first."""
+        if not handles:
+            return Inbox([], cursor, True)
+        return self._search(_chunked_or_query([f"from:{h}" for h in handles], "is:reply"), cursor)
+
+    def _search(self, queries: list[str], cursor: str | None) -> Inbox:
+        tweets: list[IncomingMessage] = []
+        newest: list[int] = []
+        complete = True
+        for query in queries:
+            found, newest_id, query_complete = self._search_one(query, cursor, raise_when_empty=not tweets)
+            tweets += found
+            newest += [int(newest_id)] if newest_id else []
+            complete = complete and query_complete
+            if not query_complete:
+                break
+        tweets.sort(key=lambda t: int(t.source_id))
+        return Inbox(messages=tweets, cursor=str(max(newest)) if newest else None, complete=complete)
+
+    def _search_one(self, query: str, cursor: str | None, raise_when_empty: bool):
         tweets: list[IncomingMessage] = []
         newest_id: str | None = None
         next_token: str | None = None
-        complete = True
         for _ in range(self._max_pages):
             try:
                 response = self._client.search_recent_tweets(
-                    self._query, since_id=cursor, max_results=_PAGE_SIZE, next_token=next_token,
-                    tweet_fields=["created_at", "author_id"], expansions=["author_id"], user_fields=["username"],
+                    query, since_id=cursor, max_results=_PAGE_SIZE, next_token=next_token,
+                    tweet_fields=_TWEET_FIELDS, expansions=["author_id"], user_fields=["username"],
                 )
             except tweepy.TooManyRequests as error:
-                if not tweets:
-                    raise RateLimitedError(getattr(error, "reset_time", None)) from error
-                complete = False
-                break
+                if raise_when_empty and not tweets:
+                    raise RateLimitedError(_reset_at(error)) from error
+                return tweets, newest_id, False
             meta = response.meta or {}
             newest_id = newest_id or meta.get("newest_id")
             users = {u.id: u.username for u in (response.includes or {}).get("users", [])}
-            tweets.extend(IncomingMessage(self.code, str(t.id), t.text, users.get(t.author_id), t.created_at)
-                          for t in response.data or [])
+            tweets += [self._message(t, users) for t in response.data or []]
             next_token = meta.get("next_token")
             if not next_token:
-                break
-        else:
-            complete = next_token is None
-        tweets.sort(key=lambda t: int(t.source_id))
-        return Inbox(messages=tweets, cursor=newest_id, complete=complete)
+                return tweets, newest_id, True
+        return tweets, newest_id, next_token is None
 
-    def reply(self, ticket: Ticket, text: str) -> str:
-        response = self._client.create_tweet(text=text, in_reply_to_tweet_id=ticket.source_id, user_auth=True)
+    def _message(self, tweet, users: dict) -> IncomingMessage:
+        conversation = str(tweet.conversation_id) if tweet.conversation_id else None
+        return IncomingMessage(self.code, str(tweet.id), tweet.text, users.get(tweet.author_id), tweet.created_at,
+                               conversation_id=conversation if conversation != str(tweet.id) else None)
+
+    def render(self, text: str) -> list[str]:
+        return thread(text)
+
+    def send(self, ticket: Ticket, part: str, after: str | None) -> str:
+        """Post a part in the complaint's thread (a later part replies to the one before)."""
+        try:
+            response = self._client.create_tweet(text=part, in_reply_to_tweet_id=after or ticket.source_id,
+                                                 user_auth=True)
+        except tweepy.TooManyRequests as error:
+            raise RateLimitedError(_reset_at(error)) from error
         return str(response.data["id"])
+
+    def find_sent(self, ticket: Ticket, part: str) -> str | None:
+        """Kemala's post with this text in the complaint's thread, if an unconfirmed send did go out."""
+        query = f"conversation_id:{ticket.source_id} from:{self._account}"
+        try:
+            response = self._client.search_recent_tweets(query, max_results=_PAGE_SIZE)
+        except tweepy.TooManyRequests as error:
+            raise RateLimitedError(_reset_at(error)) from error
+        return next((str(t.id) for t in response.data or [] if t.text == part), None)
+
+
+def _reset_at(error: tweepy.TooManyRequests) -> int | None:
+    reset = error.response.headers.get("x-rate-limit-reset") if error.response is not None else None
+    return int(reset) if reset and reset.isdigit() else None
