@@ -228,6 +228,7 @@ _UNSUPPORTED_OPERATORS = frozenset({
     "quotes_of_tweet_id", "followers_count", "tweets_count", "following_count", "listed_count", "url_title",
     "url_description", "url_contains", "images", "media", "links", "mentions", "hashtags", "verified", "nullcast",
 })
+_SUPPORTED_OPERATORS = frozenset({"from", "to", "conversation_id", "in_reply_to_tweet_id", "is"})
 _OPERATOR = re.compile(r"([A-Za-z_]+):(.*)", re.S)
 _LPAREN, _RPAREN, _OR, _NEG, _TERM, _PHRASE = "(", ")", "OR", "-", "term", "phrase"
 
@@ -290,8 +291,7 @@ def _term(value: str, position: int) -> _Term:
         handle = value[1:].lower()
         return _Term(value, lambda post: any(m.lower() == handle for m in _MENTION.findall(post.text)))
     operator = _OPERATOR.fullmatch(value)
-    if operator and operator.group(1).lower() in _UNSUPPORTED_OPERATORS | {
-            "from", "to", "conversation_id", "in_reply_to_tweet_id", "is"}:
+    if operator and operator.group(1).lower() in _SUPPORTED_OPERATORS | _UNSUPPORTED_OPERATORS:
         name, argument = operator.group(1).lower(), operator.group(2)
         if not argument:
             raise QueryError(f"operator {name}: needs a value (at position {position})")
