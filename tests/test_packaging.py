@@ -29,10 +29,11 @@ def test_packaged_template_passes_cfn_lint(tmp_path):
     template = json.loads((out / "sam.json").read_text())
     resources = template["Resources"]
     workflow = resources["TicketWorkflow"]["Properties"]["Definition"]
-    assert list(workflow["States"]) == ["Classify", "Assign", "NotifyAgency", "ReplyToCitizen",
-                                        "WaitForAcknowledgement", "AcknowledgedOrReassigned", "Reassigned",
-                                        "Acknowledged", "Escalate", "WaitForLateAcknowledgement", "ClosedUnanswered"]
-    assert sum(1 for r in resources.values() if r["Type"] == "AWS::SNS::Topic") == 27 + 35 + 2
+    asl = json.loads((ROOT / "infra" / "workflow.asl.json").read_text())
+    assert workflow == asl
+    assert {"Classify", "Assign", "NotifyAgency", "TellCitizen", "AwaitResponse", "RemindAgency", "EscalateToGovernor",
+            "AwaitResolution", "RemindAgencyToResolve", "EscalateResolutionToGovernor", "Resolved"} <= set(workflow["States"])
+    assert sum(1 for r in resources.values() if r["Type"] == "AWS::SNS::Topic") == 27 * 3 + 35 + 2
     for name, resource in resources.items():
         if resource["Type"] == "AWS::Serverless::Function":
             assert "Role" in resource["Properties"], f"{name} has no explicit role"

@@ -56,3 +56,13 @@ def test_rate_limited_poll_creates_nothing_and_reports_it():
     app.channel.rate_limited = True
     report = app.kemala.intake.poll("x")
     assert report.rate_limited and report.fetched == 0 and app.tickets.rows == {}
+
+
+def test_kemalas_own_posts_and_agencies_posts_are_never_complaints():
+    app = Fakes()
+    own = IncomingMessage("x", "21", "Halo @sri, aduan Anda tercatat #KemalaJateng", "KemalaJateng", NOW)
+    agency = IncomingMessage("x", "22", "Info layanan #KemalaJateng", "dinkesjateng", NOW)
+    app.channel.inbox = Inbox([own, agency], "22", True)
+    report = app.kemala.intake.poll("x")
+    assert report.created == [] and report.skipped == ["X21", "X22"] and app.tickets.rows == {}
+    assert app.checkpoints.get(STREAM) == "22"

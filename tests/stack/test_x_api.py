@@ -22,7 +22,7 @@ def test_search_pages_through_everything_newer_than_the_checkpoint(emulator):
     posts = [emulator.release(f"aduan nomor {i} #KemalaJateng", f"warga{i}") for i in range(230)]
     emulator.release("tanpa tagar, tidak ikut", "lain")
     emulator.release("RT ikut-ikutan #KemalaJateng", "rt", is_retweet=True)
-    channel = XChannel(build_client(CREDENTIALS, emulator.base_url), QUERY, max_pages=5)
+    channel = XChannel(build_client(CREDENTIALS, emulator.base_url), QUERY, max_pages=5, account="KemalaJateng")
     result = channel.receive(str(posts[9].id))
     assert result.complete
     assert [t.source_id for t in result.messages] == [str(p.id) for p in posts[10:]]
@@ -33,7 +33,7 @@ def test_search_pages_through_everything_newer_than_the_checkpoint(emulator):
 def test_rate_limit_before_any_page_raises_and_mid_search_marks_it_incomplete(emulator):
     for i in range(250):
         emulator.release(f"aduan {i} #kemalajateng")
-    channel = XChannel(build_client(CREDENTIALS, emulator.base_url), QUERY, max_pages=5)
+    channel = XChannel(build_client(CREDENTIALS, emulator.base_url), QUERY, max_pages=5, account="KemalaJateng")
     emulator.rate_limit.used = 4  # one request left in this window
     partial = channel.receive(None)
     assert not partial.complete and len(partial.messages) == 100
@@ -50,3 +50,22 @@ def test_emulator_rejects_bad_requests_like_x(emulator):
     client = build_client(CREDENTIALS, emulator.base_url)
     with pytest.raises(Exception):
         client.create_tweet(text="x" * 281, in_reply_to_tweet_id="1", user_auth=True)
+
+
+def test_long_messages_become_a_numbered_thread_without_urls():
+    from chalicelib.adapters.channels.x import thread
+
+    text = "Tanggapan: " + " ".join(f"kalimat{i}" for i in range(80)) + " lihat https://contoh.go.id/info"
+    parts = thread(text)
+    assert len(parts) > 1 and all(len(p) <= 280 for p in parts)
+    assert parts[0].endswith(f"(1/{len(parts)})") and not any("http" in p for p in parts)
+    assert thread("pendek saja") == ["pendek saja"]
+
+
+def test_agency_replies_are_found_in_one_search_and_carry_their_thread(emulator):
+    complaint = emulator.release("Jalan rusak di Boyolali #KemalaJateng", "warga")
+    emulator.release("@warga Sudah kami jadwalkan perbaikan", "dpubmckjateng", in_reply_to=complaint.id)
+    emulator.release("@warga ini bukan balasan instansi", "orang_lain", in_reply_to=complaint.id)
+    channel = XChannel(build_client(CREDENTIALS, emulator.base_url), QUERY, max_pages=5, account="KemalaJateng")
+    inbox = channel.receive_agency_replies(["dpubmckjateng", "dinkesjateng"], None)
+    assert [(m.author, m.conversation_id) for m in inbox.messages] == [("dpubmckjateng", str(complaint.id))]

@@ -1,0 +1,44 @@
+"""What the stack tests read off the embedded stack: tickets, executions, signed links."""
+from __future__ import annotations
+
+import os
+
+from chalicelib.adapters.dynamodb import DynamoTicketRepository
+from chalicelib.domain import links
+
+repo = DynamoTicketRepository()
+
+
+def execution_arn(stack, ticket_id: str) -> str:
+    return stack.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{ticket_id}"
+
+
+def states_entered(stack, ticket_id: str) -> list[str]:
+    events = stack.aws.session().client("stepfunctions").get_execution_history(
+        executionArn=execution_arn(stack, ticket_id), maxResults=1000)["events"]
+    return [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
+
+
+def execution_status(stack, ticket_id: str) -> str:
+    return stack.aws.session().client("stepfunctions").describe_execution(
+        executionArn=execution_arn(stack, ticket_id))["status"]
+
+
+def link_secret(stack) -> str:
+    return stack.aws.session().client("secretsmanager").get_secret_value(
+        SecretId=os.environ["LINK_SECRET"])["SecretString"]
+
+
+def link(stack, ticket_id: str, action: str, agency: str) -> str:
+    return links.action_url(stack.api_url, link_secret(stack), ticket_id, action, agency)
+
+
+def waiting(ticket_id: str) -> bool:
+    """The ticket is with its agency and the workflow holds a token to resume."""
+    ticket = repo.get(ticket_id)
+    return bool(ticket.task_token)
+
+
+def citizen_posts(stack, tweet_id: int) -> list[str]:
+    """Kemala's posts in the complaint's thread, oldest first."""
+    return [p.text for p in stack.x.replies if p.conversation_id == tweet_id]
