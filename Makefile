@@ -7,7 +7,7 @@ STAGE  ?= dev
 TWEETS ?= local/sample_tweets.jsonl
 export AWS_DEFAULT_REGION ?= ap-southeast-3
 
-.PHONY: install run replay test package bench-routing train clean
+.PHONY: install run replay scenario test package bench-routing train clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: install  ## the main job on the embedded local stack (Ctrl-C to stop)
 
 replay: install  ## make replay TWEETS=path/to/file.jsonl
 	$(BIN)/python -m local replay $(TWEETS)
+
+scenario: install  ## make scenario FILE=path.jsonl [RESPONSE_SLA=s] [RESOLUTION_SLA=s] [LADDER_STEP=s]
+	$(BIN)/python -m local scenario $(FILE) $(if $(RESPONSE_SLA),--response-sla $(RESPONSE_SLA)) \
+		$(if $(RESOLUTION_SLA),--resolution-sla $(RESOLUTION_SLA)) $(if $(LADDER_STEP),--ladder-step $(LADDER_STEP))
 
 test: install  ## the whole test suite (includes chalice package + cfn-lint)
 	$(BIN)/python -m pytest

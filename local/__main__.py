@@ -1,4 +1,5 @@
-"""`python -m local run` (the main job on the embedded stack) and `python -m local replay FILE`."""
+"""`python -m local run` (the main job on the embedded stack), `python -m local replay FILE` and
+`python -m local scenario FILE`."""
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ _ACTION_EXAMPLES = {
 def run(args: argparse.Namespace) -> int:
     from local.inputs import load_tweets
     from local.observe import TicketWatcher, drain_notifications
-    from local.replay import release_all
+    from local.scenario import Scenario
     from local.stack import LocalStack
 
     stack = LocalStack(sla={"RESPONSE_SLA_SECONDS": args.sla_seconds, "RESOLUTION_SLA_SECONDS": args.resolution_seconds,
@@ -36,18 +37,20 @@ def run(args: argparse.Namespace) -> int:
           f"  Lambda logs and metrics (local CloudWatch Logs): {stack.aws.log_path}\n"
           f"  Deadlines shortened so the escalation ladder shows: response {args.sla_seconds} s, resolution "
           f"{args.resolution_seconds} s, ladder step {args.ladder_seconds} s. Ctrl-C to stop.\n", flush=True)
-    watcher, sqs, posts_seen = TicketWatcher(), stack.aws.session().client("sqs"), 0
+    watcher, sqs, posts_seen, scenario = TicketWatcher(), stack.aws.session().client("sqs"), 0, Scenario(stack)
     try:
         while True:
             batch, tweets = tweets[: args.batch], tweets[args.batch:]
-            release_all(stack, batch)
+            scenario.release(batch)
             stack.poll()
             deadline = time.time() + args.interval
             while time.time() < deadline:
+                scenario.act({t.ticket_id: t for t in watcher.all()})
                 for ticket in watcher.changes():
-                    print(f"[{format_wib(ticket.history[-1].at if ticket.history else ticket.received_at)}] "
-                          f"{ticket.ticket_id} {ticket.status.value:<13} {ticket.agency or '-':<13} {ticket.text[:60]!r}",
-                          flush=True)
+                    last = ticket.history[-1] if ticket.history else None
+                    print(f"[{format_wib(last.at if last else ticket.received_at)}] {ticket.ticket_id} "
+                          f"{ticket.status.value:<12} {ticket.agency or '-':<13} by {last.actor if last else '-':<10} "
+                          f"{ticket.text[:50]!r}", flush=True)
                 for note in drain_notifications(sqs, stack.observer_queue_url):
                     print(f"    SNS {note.kind} -> {note.topic}: {note.subject or note.body}", flush=True)
                     for line in note.body.splitlines():
@@ -74,6 +77,12 @@ def replay(args: argparse.Namespace) -> int:
     return 0 if summary["ok"] else 1
 
 
+def scenario(args: argparse.Namespace) -> int:
+    from local.scenario import main_args
+
+    return main_args(args)
+
+
 def main() -> int:
     # Handlers that record no metric make Powertools warn on stderr; on AWS that lands in the logs.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
@@ -89,8 +98,14 @@ def main() -> int:
     replay_parser = commands.add_parser("replay", help="run a JSONL file of tweets through the pipeline once")
     replay_parser.add_argument("tweets")
     replay_parser.add_argument("--timeout", type=float, default=600.0)
+    scenario_parser = commands.add_parser("scenario", help="tweets plus scripted agency behaviour, to the end")
+    scenario_parser.add_argument("file")
+    scenario_parser.add_argument("--response-sla", type=int, help="NORMAL response deadline, seconds")
+    scenario_parser.add_argument("--resolution-sla", type=int, help="NORMAL resolution deadline, seconds")
+    scenario_parser.add_argument("--ladder-step", type=int, help="seconds between escalation levels")
+    scenario_parser.add_argument("--timeout", type=float, default=900.0)
     args = parser.parse_args()
-    return run(args) if args.command == "run" else replay(args)
+    return {"run": run, "replay": replay, "scenario": scenario}[args.command](args)
 
 
 if __name__ == "__main__":

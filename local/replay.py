@@ -6,18 +6,18 @@ emulator first served a tweet in a search response to the moment SNS delivered i
 """
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 from chalicelib.domain.tickets import Status, ticket_id_for
+from chalicelib.settings import get_settings
 from local.inputs import load_tweets
 from local.observe import TicketWatcher, drain_notifications
 from local.x_emulator import Post, matches
 
-_WAITING_OR_LATER = {Status.AWAITING_ACK, Status.ACKNOWLEDGED, Status.ESCALATED}
+_WAITING_OR_LATER = {Status.NOTIFIED, Status.ACKNOWLEDGED, Status.ANSWERED, Status.RESOLVED, Status.CLOSED}
 
 
 def _percentile(values: list[float], share: float) -> float | None:
@@ -40,7 +40,7 @@ def release_all(stack, tweets: list[dict]) -> list[Post]:
 def replay(stack, tweets: list[dict], timeout: float, poll_every: float = 0.5) -> dict:
     posts = release_all(stack, tweets)
     released = {post.id: post.source_id for post in posts}
-    served = [post.id for post in posts if matches(os.environ["X_QUERY"], post)]
+    served = [post.id for post in posts if matches(get_settings().x_query, post)]
     expected = {ticket_id_for("x", str(pid)): pid for pid in served}
     watcher, sqs = TicketWatcher(), stack.aws.session().client("sqs")
     notifications = []

@@ -8,7 +8,7 @@ from chalice import BadRequestError, ConflictError, NotFoundError
 
 from chalicelib.domain.directory import UnknownAgencyError
 from chalicelib.domain.tickets import InvalidTransitionError
-from chalicelib.services.ports import TicketNotFoundError
+from chalicelib.services.ports import ConcurrentUpdateError, TicketNotFoundError
 
 
 @contextmanager
@@ -22,3 +22,5 @@ def as_http_errors(ticket_id: str, refused: str) -> Iterator[None]:
         raise BadRequestError(f"Kode instansi tidak dikenal: {error.args[0]}")
     except InvalidTransitionError as error:
         raise ConflictError(f"Tiket {ticket_id} {refused}: {error}")
+    except ConcurrentUpdateError:
+        raise ConflictError(f"Tiket {ticket_id} sedang diperbarui; silakan coba lagi")

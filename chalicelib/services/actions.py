@@ -3,7 +3,7 @@ desk does with what is not a complaint: close it.
 
 Each action is checked by the ticket's transitions, recorded with who did it, and resumes the
 waiting workflow with where the ticket now stands. A write that races another is retried once
-on a fresh copy.
+on a fresh copy (the workflow writes the same ticket while it tells the citizen or parks a wait).
 """
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from chalicelib.services.ports import ConcurrentUpdateError, WorkflowResumeError
 from chalicelib.services.progress import progress
 
 
+_ATTEMPTS = 5  # a write that keeps losing races is answered 409 (try again), never 500
+
+
 class AgencyActions:
     def __init__(self, c: Collaborators) -> None:
         self._c = c
@@ -24,7 +27,7 @@ class AgencyActions:
     def _act(self, ticket_id: str, change: Callable[[Ticket], bool]) -> Ticket:
         """Apply `change` (False: nothing to do) to a fresh copy, save it, resume the waiting workflow."""
         c = self._c
-        for attempt in range(2):
+        for attempt in range(_ATTEMPTS):
             ticket = c.tickets.get(ticket_id)
             token = ticket.task_token
             if not change(ticket):
@@ -33,7 +36,7 @@ class AgencyActions:
             try:
                 c.tickets.save(ticket)
             except ConcurrentUpdateError:
-                if attempt:
+                if attempt == _ATTEMPTS - 1:
                     raise
                 continue
             if token:

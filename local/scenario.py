@@ -1,0 +1,190 @@
+"""`make scenario FILE=path.jsonl`: tweets plus scripted agency behaviour through the embedded stack.
+
+Each line is a tweet (`{"id", "text"}`, optional `author`) with an optional `"agency_does"`: a list of steps
+`{"at_s": seconds after the ticket's first agency notification, "action": "acknowledge" | "answer" |
+"resolve" | "reassign" | "x_reply", "text": "...", "to": "AGENCY", "reason": "..."}`. Each step is carried
+out by whichever agency holds the ticket at that moment, the way a real agency would: through the signed
+links of the API, or (`x_reply`) by posting from that agency's X account in the complaint's thread.
+
+The run ends when every ticket is resolved or closed, or has reached the top of its escalation ladder, with
+its scripted steps done and its messages to the citizen sent. The last line printed is one JSON object:
+`{"tickets": {"<input id>": {"agency", "status", "escalations": [levels in order], "citizen_posts": [...]}}}`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from chalicelib.adapters.dynamodb import DynamoTicketRepository
+from chalicelib.domain import links
+from chalicelib.domain.directory import load_directory
+from chalicelib.domain.tickets import FINISHED, Status, Ticket, ticket_id_for
+from local.inputs import load_tweets
+from local.observe import TicketWatcher
+
+ACTIONS = {"acknowledge", "answer", "resolve", "reassign", "x_reply"}
+ROOT_SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+_TEXT_FIELD = {"answer": "text", "resolve": "note"}
+
+
+@dataclass
+class Script:
+    """One scenario line on the stack: its tweet, its steps and what happened to them."""
+
+    input_id: str
+    post_id: int
+    steps: list[dict]
+    done: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ticket_id(self) -> str:
+        return ticket_id_for("x", str(self.post_id))
+
+
+def check_steps(tweet: dict) -> str | None:
+    """Why a line's `agency_does` cannot be carried out, or None."""
+    steps = tweet.get("agency_does", [])
+    if not isinstance(steps, list):
+        return "'agency_does' must be a list"
+    for number, step in enumerate(steps, start=1):
+        if not isinstance(step, dict) or step.get("action") not in ACTIONS:
+            return f"step {number}: 'action' must be one of {sorted(ACTIONS)}"
+        if not isinstance(step.get("at_s", 0), (int, float)) or step.get("at_s", 0) < 0:
+            return f"step {number}: 'at_s' must be a number of seconds >= 0"
+        if step["action"] in ("answer", "resolve", "x_reply") and not str(step.get("text", "")).strip():
+            return f"step {number}: '{step['action']}' needs a 'text'"
+        if step["action"] == "reassign" and step.get("to") not in load_directory():
+            return f"step {number}: 'reassign' needs a 'to' that is an agency code"
+    return None
+
+
+def _first_notified(ticket: Ticket) -> float | None:
+    return next((h.at.timestamp() for h in ticket.history if h.status is Status.NOTIFIED), None)
+
+
+def _finished(ticket: Ticket) -> bool:
+    """Resolved or closed, or at the top of the ladder of the clock that is running; nothing left to tell."""
+    if any(d.waiting for d in ticket.deliveries.values()):
+        return False
+    if ticket.status in FINISHED:
+        return True
+    clock = "resolution" if ticket.responded else "response"
+    return 2 in ticket.escalation_levels(clock)
+
+
+class Scenario:
+    """Released tweets and their scripted agencies, acting on the stack as time passes."""
+
+    def __init__(self, stack) -> None:
+        self._stack = stack
+        self._secret = stack.aws.session().client("secretsmanager").get_secret_value(
+            SecretId=os.environ["LINK_SECRET"])["SecretString"]
+        self._repo = DynamoTicketRepository()
+        self.scripts: list[Script] = []
+
+    def release(self, tweets: list[dict]) -> None:
+        for tweet in tweets:
+            post = self._stack.x.release(tweet["text"], tweet.get("author") or "warga_jateng",
+                                         source_id=str(tweet["id"]))
+            steps = sorted(tweet.get("agency_does", []), key=lambda step: step.get("at_s", 0))
+            self.scripts.append(Script(str(tweet["id"]), post.id, steps))
+
+    def act(self, tickets: dict[str, Ticket]) -> None:
+        """Carry out every step that is due, as the agency holding the ticket at that moment."""
+        for script in self.scripts:
+            ticket = tickets.get(script.ticket_id)
+            started = _first_notified(ticket) if ticket else None
+            while ticket and started and script.done < len(script.steps) and \
+                    time.time() >= started + script.steps[script.done].get("at_s", 0):
+                self._perform(script, ticket, script.steps[script.done])
+                script.done += 1
+                ticket = self._repo.get(script.ticket_id)
+
+    def finished(self, tickets: dict[str, Ticket]) -> bool:
+        return all(script.ticket_id in tickets and script.done == len(script.steps)
+                   and _finished(tickets[script.ticket_id]) for script in self.scripts)
+
+    def _perform(self, script: Script, ticket: Ticket, step: dict) -> None:
+        agency = ticket.agency
+        if step["action"] == "x_reply":
+            handles = load_directory()[agency].x_handles
+            if not handles:
+                script.errors.append(f"{agency} has no X account for an x_reply")
+                return
+            self._stack.x.release(step["text"], handles[0], in_reply_to=script.post_id)
+            return
+        url = links.action_url(self._stack.api_url, self._secret, script.ticket_id, step["action"], agency)
+        data = {"to": step.get("to"), "reason": step.get("reason", "")} if step["action"] == "reassign" else {}
+        if step["action"] in _TEXT_FIELD:
+            data[_TEXT_FIELD[step["action"]]] = step["text"]
+        response = requests.post(url, data=data, timeout=30)
+        if response.status_code != 200:
+            script.errors.append(f"{step['action']} by {agency}: HTTP {response.status_code} {response.text[:200]}")
+
+    def summary(self, tickets: dict[str, Ticket]) -> dict:
+        result = {}
+        for script in self.scripts:
+            ticket = tickets.get(script.ticket_id)
+            result[script.input_id] = {
+                "ticket": script.ticket_id,
+                "agency": ticket.agency if ticket else None,
+                "status": ticket.status.value if ticket else "NOT_RECEIVED",
+                "escalations": [e.level for e in ticket.escalations] if ticket else [],
+                "citizen_posts": [p.text for p in self._stack.x.replies if p.conversation_id == script.post_id],
+            }
+            left = len(script.steps) - script.done
+            if script.errors or left:
+                result[script.input_id]["errors"] = script.errors + ([f"{left} steps not carried out"] if left else [])
+        return {"tickets": result}
+
+
+def run(stack, tweets: list[dict], timeout: float, poll_every: float = 0.5) -> dict:
+    scenario, watcher = Scenario(stack), TicketWatcher()
+    scenario.release(tweets)
+    deadline = time.time() + timeout
+    tickets: dict[str, Ticket] = {}
+    while time.time() < deadline:
+        stack.poll()
+        tickets = {t.ticket_id: t for t in watcher.all()}
+        scenario.act(tickets)
+        if scenario.finished(tickets):
+            break
+        time.sleep(poll_every)
+    return scenario.summary(tickets)
+
+
+def run_file(path: Path, sla: dict[str, int], timeout: float) -> tuple[dict, bool]:
+    from local.stack import LocalStack
+
+    tweets, rejected = load_tweets(path)
+    usable = []
+    for tweet in tweets:
+        problem = check_steps(tweet)
+        if problem:
+            rejected.append(f"id {tweet['id']}: {problem}")
+        else:
+            usable.append(tweet)
+    for reason in rejected:
+        print(f"skipped {reason}", flush=True)
+    stack = LocalStack(sla=sla).start()
+    try:
+        result = run(stack, usable, timeout)
+    finally:
+        stack.stop()
+    ok = not rejected and all(t["status"] != "NOT_RECEIVED" and "errors" not in t for t in result["tickets"].values())
+    return result, ok
+
+
+def main_args(args) -> int:
+    sla = {name: value for name, value in (("RESPONSE_SLA_SECONDS", args.response_sla),
+                                           ("RESOLUTION_SLA_SECONDS", args.resolution_sla),
+                                           ("LADDER_STEP_SECONDS", args.ladder_step)) if value is not None}
+    result, ok = run_file(Path(args.file), sla, args.timeout)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0 if ok else 1

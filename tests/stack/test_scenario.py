@@ -1,0 +1,32 @@
+"""A scenario of mixed agency behaviours on the real workflow: each ticket ends in the state its
+script implies, escalation levels come in order, and every citizen message is posted exactly once."""
+from __future__ import annotations
+
+from local.inputs import load_tweets
+from local.scenario import ROOT_SCENARIOS, check_steps, run
+
+
+def test_mixed_behaviours_end_as_scripted_with_one_post_per_message(stack):
+    tweets, rejected = load_tweets(ROOT_SCENARIOS / "mixed.jsonl")
+    assert rejected == [] and all(check_steps(t) is None for t in tweets)
+    result = run(stack, tweets, timeout=240)["tickets"]
+    assert {k: v["status"] for k, v in result.items()} == {
+        "answered": "RESOLVED", "x_reply": "RESOLVED", "ignored": "NOTIFIED", "late": "RESOLVED",
+        "reassigned": "RESOLVED", "emergency": "RESOLVED"}
+    assert all("errors" not in v for v in result.values()), result
+    assert result["ignored"]["escalations"] == [1, 2]
+    assert result["late"]["escalations"][:2] == [1, 2]
+    assert result["answered"]["escalations"] == [] and result["emergency"]["escalations"] == []
+    assert result["reassigned"]["agency"] == "DINKES"
+    # ticket number, answer, resolution: one post each; the agency's own X reply is not repeated by Kemala;
+    # a resolution without an earlier answer is one post carrying both.
+    assert [len(v["citizen_posts"]) for v in result.values()] == [3, 2, 1, 3, 3, 2]
+    for ticket in result.values():
+        assert len(set(ticket["citizen_posts"])) == len(ticket["citizen_posts"])
+
+
+def test_bad_scenario_steps_are_refused_with_a_reason():
+    assert "action" in check_steps({"agency_does": [{"action": "dance"}]})
+    assert "'to'" in check_steps({"agency_does": [{"action": "reassign", "to": "NOPE"}]})
+    assert "text" in check_steps({"agency_does": [{"action": "answer", "at_s": 1}]})
+    assert "at_s" in check_steps({"agency_does": [{"action": "acknowledge", "at_s": -1}]})
