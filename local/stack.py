@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 from chalice.config import Config
-from chalice.local import create_local_server
+from chalice.local import ChaliceRequestHandler, create_local_server
 from chalice.utils import to_cfn_resource_name
 
 from chalicelib import bootstrap
@@ -95,7 +95,7 @@ class LocalStack:
     def _start_api(self, chalice_app) -> None:
         config = Config.create(chalice_stage=self.stage, app_name="kemala", chalice_app=chalice_app)
         self._api_server = create_local_server(chalice_app, config, "127.0.0.1", 0)
-        self._api_server.server.RequestHandlerClass.log_message = lambda *args: None  # no access log on the terminal
+        ChaliceRequestHandler.log_message = lambda *args: None  # no access log on the terminal
         self.api_url = f"http://127.0.0.1:{self._api_server.server.server_address[1]}"
         os.environ["PUBLIC_BASE_URL"] = self.api_url
         threading.Thread(target=self._api_server.server.serve_forever, daemon=True).start()

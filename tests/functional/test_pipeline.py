@@ -228,3 +228,13 @@ def test_an_agencys_own_reply_on_x_counts_as_its_answer_and_is_not_forwarded(app
     assert report.answers == ["X1"] and again.answers == []
     assert ticket.status is Status.ANSWERED and ticket.history[-1].actor == "DINKES (akun X)"
     assert app.workflow.resumed[-1][1]["outcome"] == "RESPONDED" and app.channel.posts == []
+
+
+def test_a_message_that_failed_every_retry_is_recorded_on_the_ticket_not_lost(app):
+    route_and_notify(app)
+    view = app.kemala.steps.record_undelivered("X1", "ticket", "ConnectionError: X unavailable")
+    assert view["undelivered"] == "ticket" and view["outcome"] == "WAITING"
+    delivery = app.tickets.get("X1").deliveries["ticket"]
+    assert delivery.failed.startswith("ConnectionError") and not delivery.waiting
+    app.kemala.steps.tell_citizen("X1", "ticket")  # a late retry of the step sends nothing more
+    assert app.channel.posts == []

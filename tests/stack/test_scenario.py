@@ -3,13 +3,18 @@ script implies, escalation levels come in order, and every citizen message is po
 from __future__ import annotations
 
 from local.inputs import load_tweets
+from local.observe import drain_notifications
 from local.scenario import ROOT_SCENARIOS, check_steps, run
 
 
 def test_mixed_behaviours_end_as_scripted_with_one_post_per_message(stack):
     tweets, rejected = load_tweets(ROOT_SCENARIOS / "mixed.jsonl")
     assert rejected == [] and all(check_steps(t) is None for t in tweets)
+    sqs = stack.aws.session().client("sqs")
+    drain_notifications(sqs, stack.observer_queue_url)
     result = run(stack, tweets, timeout=240)["tickets"]
+    pages = [n for n in drain_notifications(sqs, stack.observer_queue_url) if n.kind == "emergency_page"]
+    assert [(n.ticket_id, n.topic) for n in pages] == [(result["emergency"]["ticket"], "agency-bpbd-duty")]
     assert {k: v["status"] for k, v in result.items()} == {
         "answered": "RESOLVED", "x_reply": "RESOLVED", "ignored": "NOTIFIED", "late": "RESOLVED",
         "reassigned": "RESOLVED", "emergency": "RESOLVED"}
