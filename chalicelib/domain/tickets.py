@@ -64,9 +64,9 @@ class MessageKind(str, enum.Enum):
 
 
 def ticket_id_for(channel: str, source_id: str) -> str:
-    """The ticket id of a complaint: stable for the same source message, so intake is idempotent."""
-    prefix = {"x": "X", "web": "W", "sms": "S", "app": "A"}[channel]
-    return f"{prefix}{source_id}"
+    """The ticket id of a complaint: its channel's code and the source message's id (`X1862...`,
+    `SMS...`), stable for the same message, so intake is idempotent; any channel code works."""
+    return f"{channel.upper()}{source_id}"
 
 
 @dataclass(frozen=True)
