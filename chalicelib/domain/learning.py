@@ -18,7 +18,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import mul
+from operator import itemgetter, mul
 
 Vector = dict[int, float]  # column -> value
 
@@ -80,7 +80,9 @@ class LinearModel:
 
     def scores(self, vector: Vector) -> list[float]:
         columns, values = list(vector), list(vector.values())
-        return [b + sum(map(mul, values, map(row.__getitem__, columns))) for b, row in zip(self.intercept, self.coef)]
+        # itemgetter is the fast gather, but wants a column and returns a bare float for one
+        pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: [row[j] for j in columns])
+        return [b + sum(map(mul, values, pick(row))) for b, row in zip(self.intercept, self.coef)]
 
     def probabilities(self, scores: list[float]) -> list[float]:
         top = max(scores)

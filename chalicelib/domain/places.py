@@ -14,8 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
+from chalicelib.domain.datafiles import load_yaml
 from chalicelib.domain.directory import DATA_DIR
 
 OUTSIDE = "OUTSIDE"
@@ -50,7 +49,7 @@ class Gazetteer:
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     data = json.loads((DATA_DIR / "gazetteer.json").read_text(encoding="utf-8"))
-    extra = yaml.safe_load((DATA_DIR / "places_extra.yaml").read_text(encoding="utf-8"))
+    extra = load_yaml("places_extra.yaml")
     names: dict[str, Place] = {}
     for name in data["outside"]:
         names[name] = Place("outside", (OUTSIDE,))

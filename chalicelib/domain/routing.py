@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from chalicelib.domain.datafiles import load_yaml
 from chalicelib.domain.directory import DATA_DIR
 from chalicelib.domain.learning import LinearModel, Vector, Vectorizer
 from chalicelib.domain.places import locate
@@ -44,7 +43,7 @@ def _forms(phrase: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    data = yaml.safe_load((DATA_DIR / "routing_lexicon.yaml").read_text(encoding="utf-8"))
+    data = load_yaml("routing_lexicon.yaml")
     agency_phrases: dict[str, set[str]] = {}
     for agency, phrases in data["agencies"].items():
         for phrase in phrases:

@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import yaml
-
-from chalicelib.domain.directory import DATA_DIR
+from chalicelib.domain.datafiles import load_yaml
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@(\w+)")
@@ -28,7 +26,7 @@ _VOWELS = set("aiueo")
 
 @lru_cache(maxsize=1)
 def _slang() -> dict[str, str]:
-    return yaml.safe_load((DATA_DIR / "slang.yaml").read_text(encoding="utf-8"))
+    return load_yaml("slang.yaml")
 
 
 @lru_cache(maxsize=65536)
