@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from joblib import Parallel, delayed
 from scipy import sparse
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
@@ -46,15 +47,17 @@ class Settings:
     c: float = 10.0                       # inverse L2 strength of the logistic regressions
     char_weight: float = 1.0              # weight of the character block against the word block
     max_char_features: int = 20000        # most frequent character n-grams kept (model size)
+    max_word_features: int = 8000         # most frequent word-level terms kept (model size)
     char_ngrams: tuple[int, int] = (2, 5)
     min_df: int = 2
 
     def label(self) -> str:
-        return f"C={self.c:g} char_weight={self.char_weight:g} char_features={self.max_char_features}"
+        return (f"C={self.c:g} char_weight={self.char_weight:g} word_features={self.max_word_features} "
+                f"char_features={self.max_char_features}")
 
 
-GRID = [Settings(c=c, char_weight=w, max_char_features=f)
-        for c in (3.0, 10.0, 30.0) for w in (0.7, 1.0) for f in (10000, 20000, 40000)]
+GRID = [Settings(c=c, char_weight=w, max_word_features=wf, max_char_features=cf)
+        for c in (3.0, 10.0, 30.0) for w in (0.7, 1.0) for wf, cf in ((6000, 12000), (12000, 25000))]
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,8 @@ class Features:
 
     def __init__(self, settings: Settings, examples: list[Example]):
         self.settings = settings
-        self.words = TfidfVectorizer(analyzer=_terms, sublinear_tf=True, min_df=settings.min_df)
+        self.words = TfidfVectorizer(analyzer=_terms, sublinear_tf=True, min_df=settings.min_df,
+                                     max_features=settings.max_word_features)
         self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=settings.char_ngrams, lowercase=False,
                                      sublinear_tf=True, min_df=settings.min_df, max_features=settings.max_char_features)
         self.words.fit([e.document for e in examples])
@@ -141,25 +145,31 @@ class OutOfFold:
         return float(-log_softmax(self.agency_scores / temperature, axis=1)[np.arange(len(gold)), gold].mean())
 
 
+def _score_fold(settings: Settings, train: list[Example], test: list[Example]) -> tuple:
+    """Fits on `train`; returns the agency classes and scores and the urgency probabilities of `test`."""
+    features = Features(settings, train)
+    x_train, x_test = features.matrix(train), features.matrix(test)
+    model = _fit(settings, x_train, [e.agency for e in train], np.array([e.weight for e in train]))
+    labelled = [k for k, e in enumerate(train) if e.urgency]
+    urgency = _fit(settings, x_train[labelled], [train[k].urgency for k in labelled], np.ones(len(labelled)), balanced=True)
+    order = [list(urgency.classes_).index(level) for level in URGENCY_LEVELS]
+    return list(model.classes_), model.decision_function(x_test), urgency.predict_proba(x_test)[:, order]
+
+
 def cross_validate(settings: Settings, examples: list[Example]) -> OutOfFold:
     scored = [i for i, e in enumerate(examples) if e.register not in ("phrase", "correction")]
-    always = [i for i, e in enumerate(examples) if e.register in ("phrase", "correction")]
+    always = [examples[i] for i, e in enumerate(examples) if e.register in ("phrase", "correction")]
     classes = sorted({e.agency for e in examples})
+    folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(scored, [examples[i].agency for i in scored]))
+    results = Parallel(n_jobs=-1)(
+        delayed(_score_fold)(settings, [examples[scored[j]] for j in train_part] + always,
+                             [examples[scored[j]] for j in test_part])
+        for train_part, test_part in folds)
     agency_scores = np.zeros((len(scored), len(classes)))
-    urgency = np.full((len(scored), len(URGENCY_LEVELS)), np.nan)
-    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
-    for train_part, test_part in folds.split(scored, [examples[i].agency for i in scored]):
-        train = [examples[scored[j]] for j in train_part] + [examples[i] for i in always]
-        test = [examples[scored[j]] for j in test_part]
-        features = Features(settings, train)
-        x_train, x_test = features.matrix(train), features.matrix(test)
-        model = _fit(settings, x_train, [e.agency for e in train], np.array([e.weight for e in train]))
-        agency_scores[np.ix_(test_part, [classes.index(c) for c in model.classes_])] = model.decision_function(x_test)
-        labelled = [k for k, e in enumerate(train) if e.urgency]
-        urgency_model = _fit(settings, x_train[labelled], [train[k].urgency for k in labelled],
-                             np.ones(len(labelled)), balanced=True)
-        order = [list(urgency_model.classes_).index(level) for level in URGENCY_LEVELS]
-        urgency[test_part] = urgency_model.predict_proba(x_test)[:, order]
+    urgency = np.zeros((len(scored), len(URGENCY_LEVELS)))
+    for (_, test_part), (fold_classes, scores, probabilities) in zip(folds, results):
+        agency_scores[np.ix_(test_part, [classes.index(c) for c in fold_classes])] = scores
+        urgency[test_part] = probabilities
     urgency_rows = [k for k, i in enumerate(scored) if examples[i].urgency]
     return OutOfFold(settings, scored, classes, agency_scores, urgency_rows, urgency[urgency_rows])
 
@@ -170,10 +180,11 @@ def select(examples: list[Example], grid: list[Settings], report) -> OutOfFold:
     for settings in grid:
         oof = cross_validate(settings, examples)
         results.append(oof)
-        report(f"  {settings.label():<48} accuracy {oof.accuracy(examples):.3f}  log-loss {oof.log_loss(examples):.3f}")
+        report(f"  {settings.label():<66} accuracy {oof.accuracy(examples):.3f}  log-loss {oof.log_loss(examples):.3f}")
     best = max(oof.accuracy(examples) for oof in results)
     close = [oof for oof in results if oof.accuracy(examples) >= best - 0.003]
-    return min(close, key=lambda oof: (oof.settings.max_char_features, oof.log_loss(examples)))
+    return min(close, key=lambda oof: (oof.settings.max_char_features + oof.settings.max_word_features,
+                                       oof.log_loss(examples)))
 
 
 def fit_temperature(oof: OutOfFold, examples: list[Example]) -> float:
