@@ -57,7 +57,7 @@ class Settings:
 
 
 GRID = [Settings(c=c, char_weight=w, max_word_features=wf, max_char_features=cf)
-        for c in (3.0, 10.0, 30.0) for w in (0.7, 1.0) for wf, cf in ((6000, 12000), (12000, 25000))]
+        for c in (10.0, 30.0, 100.0) for w in (1.0, 1.4) for wf, cf in ((6000, 12000), (12000, 25000))]
 
 
 @dataclass(frozen=True)
