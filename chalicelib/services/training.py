@@ -37,7 +37,9 @@ URGENCY_LEVELS = ["EMERGENCY", "HIGH", "NORMAL"]
 PHRASE_WEIGHT = 0.3
 CORRECTION_WEIGHT = 2.0
 MISSED_EMERGENCY_COST = 3.0  # a missed emergency counts as three wrong urgencies when choosing its threshold
-TARGET_ROUTED_ACCURACY = 0.97
+# Accuracy asked of auto-routed complaints (0.97) plus half a point, as out-of-fold figures come from
+# the same writers as the training text and so flatter unseen text a little.
+TARGET_ROUTED_ACCURACY = 0.975
 FOLDS = 5
 SEED = 13
 
