@@ -46,10 +46,10 @@ SEED = 13
 
 @dataclass(frozen=True)
 class Settings:
-    c: float = 10.0                       # inverse L2 strength of the logistic regressions
+    c: float = 30.0                       # inverse L2 strength of the logistic regressions
     char_weight: float = 1.0              # weight of the character block against the word block
-    max_char_features: int = 20000        # most frequent character n-grams kept (model size)
-    max_word_features: int = 8000         # most frequent word-level terms kept (model size)
+    max_char_features: int = 12000        # most frequent character n-grams kept (model size)
+    max_word_features: int = 6000         # most frequent word-level terms kept (model size)
     char_ngrams: tuple[int, int] = (2, 5)
     min_df: int = 2
 
@@ -58,8 +58,9 @@ class Settings:
                 f"char_features={self.max_char_features}")
 
 
-GRID = [Settings(c=c, char_weight=w, max_word_features=wf, max_char_features=cf)
-        for c in (10.0, 30.0, 100.0) for w in (1.0, 1.4) for wf, cf in ((6000, 12000), (12000, 25000))]
+# Twice the vocabulary (12k word + 25k char features) scored the same out of fold on 2,338
+# complaints (0.958-0.961 against 0.956-0.960), so the grid keeps the smaller, faster-loading one.
+GRID = [Settings(c=c, char_weight=w) for c in (10.0, 30.0, 100.0) for w in (1.0, 1.4)]
 
 
 @dataclass(frozen=True)
