@@ -69,7 +69,7 @@ class Example:
     agency: str
     urgency: str | None
     weight: float
-    register: str  # tweet | sms | web | letter | phrase | correction
+    register: str  # tweet | sms | webform | letter | long (not stated, over 280 chars) | phrase | correction
 
 
 def read_jsonl(path: Path) -> list[dict]:
