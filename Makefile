@@ -36,10 +36,10 @@ package: install  ## build/package-$(STAGE)/: sam.json + deployment.zip, validat
 	$(BIN)/chalice package --stage $(STAGE) --merge-template build/merge-$(STAGE).json build/package-$(STAGE)
 	$(BIN)/cfn-lint build/package-$(STAGE)/sam.json
 
-bench-routing: install  ## routing accuracy and speed on the team's held-out set and ../shared/dev
+bench-routing: install  ## routing accuracy, calibration and speed per register on the held-out split, team sets, ../shared/dev
 	$(BIN)/python bench/routing.py
 
-train: install  ## rebuild the routing model: make train [CORRECTIONS=corrections.jsonl]
+train: install  ## rebuild the routing model (scikit-learn, cross-validated): make train [CORRECTIONS=corrections.jsonl]
 	$(BIN)/python -m chalicelib.cli train $(if $(CORRECTIONS),--corrections $(CORRECTIONS))
 
 clean:

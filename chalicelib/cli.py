@@ -5,9 +5,13 @@
         {"id", "agency", "region", "urgency", "confidence"}. A line that cannot be read gets
         {"id", "error"} in its place, its reason on stderr, and the exit status is 1.
 
-    python -m chalicelib.cli train [--corrections FILE.jsonl] [--corrections-table NAME]
-        Rebuilds chalicelib/data/routing_model.json from training/tweets_train.jsonl, the lexicon,
-        and the routing corrections people made (a JSONL export, or the DynamoDB table itself).
+        Texts longer than 5,000 characters get such an error line too.
+
+    python -m chalicelib.cli train [--corrections FILE.jsonl] [--corrections-table NAME] [--no-search]
+        Rebuilds chalicelib/data/routing_model.json from the labelled complaints in training/, the
+        lexicon, and the routing corrections people made (a JSONL export, or the DynamoDB table
+        itself), with scikit-learn (requirements-dev.txt). Prints the cross-validation that chose
+        the settings, the calibration, and the coverage/accuracy table for the triage threshold.
 """
 from __future__ import annotations
 
@@ -18,7 +22,9 @@ from pathlib import Path
 
 from chalicelib.domain.routing import MODEL_PATH, classify, load_lexicon
 
-TRAINING_FILE = Path(__file__).resolve().parent.parent / "training" / "tweets_train.jsonl"
+TRAINING_DIR = Path(__file__).resolve().parent.parent / "training"
+TRAINING_FILES = [TRAINING_DIR / "tweets_train.jsonl", *sorted((TRAINING_DIR / "data").glob("*.jsonl"))]
+MAX_TEXT_CHARS = 5000
 
 
 def _read(line: str) -> tuple[dict | None, str | None]:
@@ -31,6 +37,8 @@ def _read(line: str) -> tuple[dict | None, str | None]:
         return None, "not a JSON object"
     if not isinstance(item.get("text"), str):
         return item, "needs a string 'text'"
+    if len(item["text"]) > MAX_TEXT_CHARS:
+        return item, f"text longer than {MAX_TEXT_CHARS} characters ({len(item['text'])})"
     return item, None
 
 
@@ -67,14 +75,33 @@ def _corrections(args: argparse.Namespace) -> list[dict]:
 
 
 def train(args: argparse.Namespace) -> int:
-    from chalicelib.services.training import build_models, read_jsonl, write_model
+    from chalicelib.services import training
 
-    tweets = read_jsonl(Path(args.training))
+    def report(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    rows = [row for path in args.training for row in training.read_jsonl(Path(path))]
     corrections = _corrections(args)
-    agency_model, urgency_model = build_models(tweets, corrections, load_lexicon())
-    write_model(Path(args.out), agency_model, urgency_model, tweets, corrections)
-    print(f"model written to {args.out}: {len(tweets)} training tweets, {len(corrections)} corrections, "
-          f"{len(agency_model.weights)} agency features", file=sys.stderr)
+    examples = training.examples_from(rows, corrections, load_lexicon())
+    grid = [training.Settings()] if args.no_search else training.GRID
+    report(f"{len(rows)} labelled complaints from {len(args.training)} files, {len(corrections)} corrections; "
+           f"{training.FOLDS}-fold stratified cross-validation of {len(grid)} settings:")
+    oof = training.select(examples, grid, report)
+    trained = training.train(examples, oof.settings, oof)
+    model = training.export(trained, examples)
+    training.write_model(Path(args.out), model)
+    figures = model["cross_validation"]
+    report(f"chosen: {figures['settings']}")
+    report(f"out of fold: agency accuracy {figures['agency_accuracy']} {figures['agency_accuracy_per_register']}; "
+           f"urgency accuracy {figures['urgency_accuracy']}, EMERGENCY recall {figures['emergency_recall']} "
+           f"(EMERGENCY from p >= {figures['emergency_at']})")
+    report(f"calibration: temperature {figures['temperature']}, ECE {figures['ece_before_calibration']} -> {figures['ece']}")
+    for row in figures["coverage"]:
+        report(f"  confidence >= {row['threshold']:.2f}: coverage {row['coverage']:.3f}, accuracy {row['accuracy']:.3f}")
+    suggestion = training.suggested_threshold(figures["coverage"])
+    report(f"lowest threshold with accuracy >= {training.TARGET_ROUTED_ACCURACY}: "
+           + (f"{suggestion['threshold']} (coverage {suggestion['coverage']})" if suggestion else "none"))
+    report(f"model written to {args.out} ({Path(args.out).stat().st_size / 1e6:.2f} MB)")
     return 0
 
 
@@ -84,9 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("classify", help="route JSONL tweets from stdin to stdout")
     train_parser = commands.add_parser("train", help="rebuild the routing model")
-    train_parser.add_argument("--training", default=str(TRAINING_FILE))
+    train_parser.add_argument("--training", nargs="+", default=[str(p) for p in TRAINING_FILES])
     train_parser.add_argument("--corrections", help="JSONL of {text, agency} corrections")
     train_parser.add_argument("--corrections-table", help="read corrections from this DynamoDB table")
+    train_parser.add_argument("--no-search", action="store_true", help="cross-validate the default settings only")
     train_parser.add_argument("--out", default=str(MODEL_PATH))
     args = parser.parse_args(argv)
     if args.command == "classify":

@@ -4,7 +4,12 @@ Place names come from the Kemendagri gazetteer (`data/gazetteer.json`: regencies
 villages, and every place outside the province) and a curated list of towns, landmarks and
 colloquial names (`data/places_extra.yaml`). Each mention found in the tweet votes for its
 regency; the words around it change its weight: "di/nang/kec." before a place mean the problem is
-there, "wong/asal/KTP" only say where the reporter comes from. The regency with most votes wins.
+there, "wong/asal/beralamat" only say where the reporter comes from (long complaints give the
+reporter's address first, the problem's place after). The regency with most votes wins.
+
+A name several regencies share (a kecamatan "Kaliwungu", a village "Krapyak", "Semarang" without
+"kota"/"kab.") goes to the regency the text's other places name; failing that, to the one people
+mostly mean (`shared_name_defaults`) or else the most populous (`population`, places_extra.yaml).
 """
 from __future__ import annotations
 
@@ -14,12 +19,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
+from chalicelib.domain.datafiles import load_yaml
 from chalicelib.domain.directory import DATA_DIR
 
 OUTSIDE = "OUTSIDE"
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_REDUPLICATION = re.compile(r"\b([A-Za-z]{2,})2\b")  # "alun2" -> "alun alun"
 _NOISE = re.compile(r"https?://\S+|@\w+|#\w+")
 _MAX_WORDS = 4
 _EXPLICIT_REGENCY = {"kota", "kab", "kabupaten", "pemkab", "pemkot"}
@@ -39,9 +44,11 @@ class Place:
 class Gazetteer:
     names: dict[str, Place]
     villages: dict[str, tuple[str, ...]]
+    districts: dict[str, tuple[str, ...]]
     kota_of: dict[str, str]       # bare shared name -> kota code
     kabupaten_of: dict[str, str]  # bare name -> kabupaten code
-    defaults: dict[str, str]
+    population: dict[str, int]    # regency/city code -> inhabitants (thousands)
+    shared_name_defaults: dict[str, str]  # shared name -> the regency people mostly mean by it
     needs_cue: frozenset[str]
     location_cues: frozenset[str]
     origin_cues: frozenset[str]
@@ -50,7 +57,7 @@ class Gazetteer:
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     data = json.loads((DATA_DIR / "gazetteer.json").read_text(encoding="utf-8"))
-    extra = yaml.safe_load((DATA_DIR / "places_extra.yaml").read_text(encoding="utf-8"))
+    extra = load_yaml("places_extra.yaml")
     names: dict[str, Place] = {}
     for name in data["outside"]:
         names[name] = Place("outside", (OUTSIDE,))
@@ -68,7 +75,9 @@ def load_gazetteer() -> Gazetteer:
         names[name] = Place("alias", (code,))
     return Gazetteer(
         names=names, villages={k: tuple(v) for k, v in data["villages"].items()},
-        kota_of=kota_of, kabupaten_of=kabupaten_of, defaults=extra["ambiguous_defaults"],
+        districts={k: tuple(v) for k, v in data["districts"].items()},
+        kota_of=kota_of, kabupaten_of=kabupaten_of, population={str(k): v for k, v in extra["population"].items()},
+        shared_name_defaults=extra["shared_name_defaults"],
         needs_cue=frozenset(extra["needs_cue"]), location_cues=frozenset(extra["location_cues"]),
         origin_cues=frozenset(extra["origin_cues"]),
     )
@@ -93,7 +102,7 @@ class Location:
 
 
 def _mentions(text: str, gaz: Gazetteer) -> list[_Mention]:
-    words = _WORD.findall(_NOISE.sub(" ", text))
+    words = _WORD.findall(_REDUPLICATION.sub(r"\1 \1", _NOISE.sub(" ", text)))
     lower = [w.lower() for w in words]
     found: list[_Mention] = []
     i = 0
@@ -113,13 +122,17 @@ def _mentions(text: str, gaz: Gazetteer) -> list[_Mention]:
 
 def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer) -> _Mention | None:
     prev = before[-1] if before else ""
-    place = gaz.names.get(phrase)
+    if prev in _VILLAGE_CUES and phrase in gaz.villages:  # "Kel. Mojosongo" is the village, not the kecamatan
+        place = Place("village", gaz.villages[phrase])
+    else:
+        place = gaz.names.get(phrase)
+    if place and place.kind == "regency" and prev in _EXPLICIT_DISTRICT and phrase in gaz.districts:
+        place = Place("district", gaz.districts[phrase])  # "Kec. Rembang" (Purbalingga) is no regency
     if place is None:
-        if prev in _VILLAGE_CUES and phrase in gaz.villages:
-            place = Place("village", gaz.villages[phrase])
-        else:
-            return None
-    codes = place.codes
+        return None
+    default = gaz.shared_name_defaults.get(phrase)
+    # the name's default first, then the most populous
+    codes = tuple(sorted(place.codes, key=lambda code: (code != default, -gaz.population.get(code, 0))))
     weight = _KIND_WEIGHT[place.kind]
     explicit = prev in _EXPLICIT_REGENCY or prev in _EXPLICIT_DISTRICT
     if place.kind == "regency" and len(codes) > 1:
@@ -127,14 +140,11 @@ def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer)
             codes = (gaz.kota_of[phrase],)
         elif prev in {"kab", "kabupaten", "pemkab"}:
             codes = (gaz.kabupaten_of[phrase],)
-        else:
-            default = gaz.defaults[phrase]
-            codes = (default,) + tuple(c for c in codes if c != default)
     if explicit:
         weight += 1.0
     elif prev in gaz.location_cues:
         weight *= 1.5
-    if any(word in gaz.origin_cues for word in before[-2:]):
+    if any(word in gaz.origin_cues for word in before):
         weight *= 0.3
     capitalised = first_word[:1].isupper()
     # A capitalised regency name mid-sentence ("nelayan Batang") is a proper noun, not the word.
@@ -143,11 +153,12 @@ def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer)
 
 
 def _qualified(mentions: list[_Mention]) -> list[_Mention]:
-    """Drops a place that the regency named right after it contradicts ("Pasar Kliwon Kudus")."""
+    """Drops a place that the regency named right after it contradicts ("Pasar Kliwon Kudus"); two
+    regencies in a row are a route ("jalan Boyolali-Klaten"), both kept."""
     kept = []
     for i, mention in enumerate(mentions):
         following = mentions[i + 1] if i + 1 < len(mentions) else None
-        if (following and following.kind == "regency" and following.start == mention.end
+        if (following and following.kind == "regency" != mention.kind and following.start == mention.end
                 and not set(following.codes) & set(mention.codes)):
             continue
         kept.append(mention)
@@ -160,15 +171,21 @@ def locate(text: str, gaz: Gazetteer | None = None) -> Location:
     found = _mentions(text, gaz)
     mentions = _qualified(found)
     supported = {m.codes[0] for m in mentions if not m.needs_support and len(m.codes) == 1}
+    # a village name none of the named kecamatan/regencies/landmarks agree with is another village
+    anchors = {m.codes[0] for m in mentions if not m.needs_support and len(m.codes) == 1 and m.kind != "village"}
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[str]] = defaultdict(list)
     for position, mention in enumerate(mentions):
         if mention.needs_support and not supported.intersection(mention.codes):
             continue
-        # An ambiguous name leans to its first code (the default) and still supports the others;
-        # between equal mentions the first one named wins ("jalur Purwokerto-Purbalingga").
-        for rank, code in enumerate(mention.codes):
-            share = mention.weight if rank == 0 else mention.weight * 0.9 / len(mention.codes)
+        if mention.kind == "village" and anchors and not anchors.intersection(mention.codes):
+            continue
+        # A shared name goes to the regencies the other places name, else leans to the most
+        # populous and still supports the others; between equal mentions the first one named
+        # wins ("jalur Purwokerto-Purbalingga").
+        codes = tuple(c for c in mention.codes if c in supported) or mention.codes
+        for rank, code in enumerate(codes):
+            share = mention.weight if rank == 0 else mention.weight * 0.9 / len(codes)
             share -= 0.01 * position
             scores[code] += share
             evidence[code].append(mention.surface)

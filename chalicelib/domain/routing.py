@@ -1,30 +1,31 @@
 """Complaint classification: which agency, where, how urgent, how sure, and why.
 
-A tweet is normalised (`text.py`), figurative uses of trigger words are dropped ("banjir promo"),
-and it becomes sparse features: its words, their stems, word pairs, the lexicon phrases it contains
-(`data/routing_lexicon.yaml`) and which agencies those phrases belong to, urgency cues and
-mentions. Two small logistic-regression models (`data/routing_model.json`, built by
-`python -m chalicelib.cli train`) turn the features into an agency with a probability (the
-confidence) and an urgency level. The region comes from the gazetteer (`places.py`). The evidence
-is the phrases and place names that weighed most, for the agency admin to see.
+A complaint (a tweet or a long web-form text) is normalised (`text.py`), figurative uses of
+trigger words are dropped ("banjir promo"), and it becomes two blocks of terms: its words, their
+stems, word pairs, the lexicon phrases it contains (`data/routing_lexicon.yaml`) with the agencies
+and urgency levels they point to, mentions; and the character n-grams of its words, which survive
+typos. Two logistic-regression models (`data/routing_model.json`, trained with scikit-learn by
+`python -m chalicelib.cli train`, read here in pure Python by `learning.py`) turn them into an
+agency with a calibrated probability (the confidence) and an urgency level. The region comes from
+the gazetteer (`places.py`). The evidence is the phrases and place names that weighed most, for
+the agency admin to see.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-import yaml
-
+from chalicelib.domain.datafiles import load_yaml
 from chalicelib.domain.directory import DATA_DIR
-from chalicelib.domain.learning import SoftmaxModel
+from chalicelib.domain.learning import LinearModel, Vector, Vectorizer
 from chalicelib.domain.places import locate
-from chalicelib.domain.text import mentions, normalize, stem
+from chalicelib.domain.text import char_ngrams, mentions, normalize, stem
 from chalicelib.domain.tickets import Classification
 
 MODEL_PATH = DATA_DIR / "routing_model.json"
 _MAX_PHRASE_WORDS = 4
-_MAX_AGENCY_HITS = 3
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def _forms(phrase: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    data = yaml.safe_load((DATA_DIR / "routing_lexicon.yaml").read_text(encoding="utf-8"))
+    data = load_yaml("routing_lexicon.yaml")
     agency_phrases: dict[str, set[str]] = {}
     for agency, phrases in data["agencies"].items():
         for phrase in phrases:
@@ -72,9 +73,23 @@ def _drop_figurative(words: list[str], figurative: tuple[tuple[str, ...], ...]) 
     return kept
 
 
-def featurize(text: str, lexicon: Lexicon, place_words: list[str] | None = None) -> dict[str, float]:
-    """Sparse features of a tweet. Place names are left out of its topic words (they say where,
-    not what: "Pantai Bandengan" is no fishpond), so pass the places `locate` found."""
+@dataclass(frozen=True)
+class Document:
+    """What the models read of a text: its word-level terms (words, stems, word pairs, lexicon
+    phrases and the agencies and urgency levels they point to, mentions, punctuation cues) and its
+    topic words, whose character n-grams make the second block."""
+    terms: list[str]
+    words: list[str]
+
+    @property
+    def text(self) -> str:
+        """The topic words as one string, what scikit-learn's char_wb analyzer reads in training."""
+        return " ".join(self.words)
+
+
+def featurize(text: str, lexicon: Lexicon, place_words: list[str] | None = None) -> Document:
+    """The terms of a text. Place names are left out of its topic words (they say where, not
+    what: "Pantai Bandengan" is no fishpond), so pass the places `locate` found."""
     if place_words is None:
         place_words = locate(text).mentioned
     # A place's own name goes ("Bandengan", "Kliwon"); words the lexicon knows stay ("pelabuhan", "pasar").
@@ -82,41 +97,32 @@ def featurize(text: str, lexicon: Lexicon, place_words: list[str] | None = None)
              if word not in lexicon.agency_phrases and word not in lexicon.urgency_phrases}
     words = [w for w in _drop_figurative(normalize(text), lexicon.figurative) if w not in names]
     stems = [stem(w) for w in words]
-    features: dict[str, float] = {}
-    for word, word_stem in zip(words, stems):
-        features["w:" + word] = 1.0
-        if word_stem != word:
-            features["s:" + word_stem] = 1.0
-    for first, second in zip(words, words[1:]):
-        features[f"b:{first}_{second}"] = 1.0
-    agency_hits: dict[str, int] = {}
+    terms = ["w:" + w for w in words]
+    terms += ["s:" + s for w, s in zip(words, stems) if s != w]
+    terms += [f"b:{first}_{second}" for first, second in zip(words, words[1:])]
+    seen: set[str] = set()
     for sequence in (words, stems):
         for n in range(1, _MAX_PHRASE_WORDS + 1):
             for i in range(len(sequence) - n + 1):
                 phrase = " ".join(sequence[i:i + n])
                 agencies = lexicon.agency_phrases.get(phrase)
-                if agencies and "L:" + phrase not in features:
-                    features["L:" + phrase] = 1.0
-                    for agency in agencies:
-                        agency_hits[agency] = agency_hits.get(agency, 0) + 1
+                if agencies and phrase not in seen:
+                    seen.add(phrase)
+                    terms.append("L:" + phrase)
+                    terms += ["A:" + agency for agency in agencies]
                 level = lexicon.urgency_phrases.get(phrase)
                 if level:
-                    features["U:" + level] = features.get("U:" + level, 0.0) + 1.0
-    for agency, hits in agency_hits.items():
-        features["A:" + agency] = float(min(hits, _MAX_AGENCY_HITS))
-    for handle in mentions(text):
-        features["m:" + handle] = 1.0
+                    terms.append("U:" + level)
+    terms += ["m:" + handle for handle in mentions(text)]
     if text.count("!") >= 2:
-        features["x:exclaim"] = 1.0
+        terms.append("x:exclaim")
     if "?" in text:
-        features["x:question"] = 1.0
-    if len(words) <= 4:
-        features["x:short"] = 1.0
-    return features
+        terms.append("x:question")
+    return Document(terms, words)
 
 
-def _readable(feature: str) -> str | None:
-    kind, _, value = feature.partition(":")
+def _readable(term: str) -> str | None:
+    kind, _, value = term.partition(":")
     if kind in ("L", "w", "s"):
         return value
     if kind == "b":
@@ -127,33 +133,56 @@ def _readable(feature: str) -> str | None:
 @dataclass
 class Router:
     lexicon: Lexicon
-    agency_model: SoftmaxModel
-    urgency_model: SoftmaxModel
+    vectorizer: Vectorizer
+    agency_model: LinearModel
+    urgency_model: LinearModel
+    char_ngrams: tuple[int, int]
+    emergency_at: float  # EMERGENCY once its probability reaches this (chosen for recall in training)
+    word_terms: dict[int, str]  # column -> term of the word block, for the evidence
+
+    def vectorize(self, document: Document) -> Vector:
+        return self.vectorizer.transform([document.terms, char_ngrams(document.words, *self.char_ngrams)])
 
     def classify(self, text: str) -> Classification:
         location = locate(text)
-        features = featurize(text, self.lexicon, location.mentioned)
-        probabilities = self.agency_model.probabilities(features)
+        vector = self.vectorize(featurize(text, self.lexicon, location.mentioned))
+        probabilities = self.agency_model.probabilities(self.agency_model.scores(vector))
         best = max(range(len(probabilities)), key=probabilities.__getitem__)
         agency = self.agency_model.classes[best]
-        urgency_probabilities = self.urgency_model.probabilities(features)
-        urgency = self.urgency_model.classes[max(range(len(urgency_probabilities)), key=urgency_probabilities.__getitem__)]
+        urgency = self.urgency(self.urgency_model.probabilities(self.urgency_model.scores(vector)))
+        return Classification(agency=agency, region=location.code, urgency=urgency,
+                              confidence=round(probabilities[best], 3),
+                              evidence=self._evidence(vector, agency) + [f"lokasi: {p}" for p in dict.fromkeys(location.evidence)])
+
+    def urgency(self, probabilities: list[float]) -> str:
+        by_level = dict(zip(self.urgency_model.classes, probabilities))
+        if by_level["EMERGENCY"] >= self.emergency_at:
+            return "EMERGENCY"
+        return max((level for level in by_level if level != "EMERGENCY"), key=by_level.__getitem__)
+
+    def _evidence(self, vector: Vector, agency: str) -> list[str]:
+        """Up to four words or phrases that weighed most for the agency."""
         evidence: list[str] = []
-        for feature, _ in self.agency_model.contributions(features, agency):
-            word = _readable(feature)
+        for column, _ in self.agency_model.contributions(vector, agency):
+            word = _readable(self.word_terms.get(column, ""))
             if word and not any(word in seen for seen in evidence):
                 evidence.append(word)
             if len(evidence) == 4:
                 break
-        evidence += [f"lokasi: {place}" for place in dict.fromkeys(location.evidence)]
-        return Classification(agency=agency, region=location.code, urgency=urgency,
-                              confidence=round(probabilities[best], 3), evidence=evidence)
+        return evidence
+
+
+def load_router(path: Path = MODEL_PATH) -> Router:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    vectorizer = Vectorizer.from_dict(data["vectorizer"])
+    return Router(load_lexicon(), vectorizer, LinearModel.from_dict(data["agency"]), LinearModel.from_dict(data["urgency"]),
+                  tuple(data["char_ngrams"]), data["emergency_at"],
+                  {column: term for term, column in vectorizer.columns[0].items()})
 
 
 @lru_cache(maxsize=1)
 def default_router() -> Router:
-    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    return Router(load_lexicon(), SoftmaxModel.from_dict(data["agency"]), SoftmaxModel.from_dict(data["urgency"]))
+    return load_router()
 
 
 def classify(text: str) -> Classification:

@@ -1,13 +1,12 @@
 """Normalising what citizens write, before routing: case, links, mentions, slang, repeated letters,
-reduplication ("anak2"), numbers, and a light Indonesian/Javanese stemmer."""
+reduplication ("anak2"), numbers, a light Indonesian/Javanese stemmer, and the character n-grams
+that let the router recognise a word through typos ("jalan", "jlan", "jalaan")."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-import yaml
-
-from chalicelib.domain.directory import DATA_DIR
+from chalicelib.domain.datafiles import load_yaml
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@(\w+)")
@@ -27,7 +26,7 @@ _VOWELS = set("aiueo")
 
 @lru_cache(maxsize=1)
 def _slang() -> dict[str, str]:
-    return yaml.safe_load((DATA_DIR / "slang.yaml").read_text(encoding="utf-8"))
+    return load_yaml("slang.yaml")
 
 
 @lru_cache(maxsize=65536)
@@ -76,3 +75,17 @@ def normalize(text: str) -> list[str]:
             continue
         words.extend(str(slang.get(raw, raw)).split())
     return words
+
+
+def char_ngrams(words: list[str], low: int, high: int) -> list[str]:
+    """Character n-grams inside word boundaries, each word padded with a space: exactly what
+    scikit-learn's `analyzer="char_wb"` yields for the words joined by spaces."""
+    grams: list[str] = []
+    for word in words:
+        padded = f" {word} "
+        length = len(padded)
+        for n in range(low, high + 1):
+            grams.extend(padded[i:i + n] for i in range(max(1, length - n + 1)))
+            if length <= n:  # a short word counts once, however large n gets
+                break
+    return grams

@@ -1,0 +1,33 @@
+"""Where the problem is, when names are shared, texts are long, or landmarks stand for the place."""
+import pytest
+
+from chalicelib.domain.places import locate
+
+
+@pytest.mark.parametrize("text, region", [
+    # a kecamatan several regencies have: the other places decide, else the most populous regency
+    ("Jalan rusak di Kec. Kaliwungu dekat Ungaran", "3322"),
+    ("Jalan rusak di Kec. Kaliwungu, Kudus", "3319"),
+    ("Jalan rusak di Kec. Kaliwungu", "3324"),
+    ("Saya warga Kelurahan Tegalsari, Tegal Barat. Saluran di kampung kami mampet", "3376"),
+    ("Bantuan listrik untuk warga di Kec. Rembang Purbalingga belum datang", "3303"),
+    # a route names its start first
+    ("Truk ODOL lewat jalan Boyolali-Klaten tiap malam", "3309"),
+    # everyday words that are also kecamatan names
+    ("Nyong wedi nular, tulung teka neng Kec. Kejobong", "3303"),
+    ("Pajak tahunan motor saya kok naik", None),
+    # landmarks, roads, campuses and hospitals
+    ("Antrean di RSUD Moewardi mengular sejak subuh", "3372"),
+    ("Parkir liar di depan kampus Undip bikin macet", "3374"),
+    ("Sampah numpuk di alun2 Tegal", "3376"),
+    ("Pipa bocor di Jl. Hayam Wuruk Pekalongan", "3375"),
+])
+def test_finds_the_regency_of_the_problem(text, region):
+    assert locate(text).code == region
+
+
+def test_long_complaint_the_problem_place_wins_over_the_reporters_address():
+    text = ("Dengan hormat, saya yang bertanda tangan di bawah ini, beralamat di Kota Semarang, ingin "
+            "melaporkan kerusakan jalan. Kemarin dalam perjalanan ke Demak, jalan di Kec. Sayung "
+            "berlubang sangat dalam dan sudah banyak pengendara jatuh. Mohon segera diperbaiki.")
+    assert locate(text).code == "3321"
