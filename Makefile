@@ -7,7 +7,7 @@ STAGE  ?= dev
 TWEETS ?= local/sample_tweets.jsonl
 export AWS_DEFAULT_REGION ?= ap-southeast-3
 
-.PHONY: install run replay scenario test package bench-routing train clean
+.PHONY: install run replay scenario test package bench-cold-start cost bench-replay bench-routing train clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +31,21 @@ scenario: install  ## make scenario FILE=path.jsonl [RESPONSE_SLA=s] [RESOLUTION
 test: install  ## the whole test suite (includes chalice package + cfn-lint)
 	$(BIN)/python -m pytest
 
-package: install  ## build/package-$(STAGE)/: sam.json + deployment.zip, validated by cfn-lint
+package: install  ## build/package-$(STAGE)/: sam.json + deployment.zip (no boto3, with bytecode), validated by cfn-lint
 	$(BIN)/python -m infra.compose --stage $(STAGE) --out build/merge-$(STAGE).json
 	$(BIN)/chalice package --stage $(STAGE) --merge-template build/merge-$(STAGE).json build/package-$(STAGE)
+	$(BIN)/python -m infra.lambda_zip build/package-$(STAGE)/deployment.zip
 	$(BIN)/cfn-lint build/package-$(STAGE)/sam.json
+
+bench-cold-start: package  ## every function's Lambda-like cold start from the package, and the zip size
+	$(BIN)/python bench/cold_start.py build/package-$(STAGE)
+
+cost: install  ## AWS $ per 1,000 tickets and X $ per ticket (happy path, escalation, reassignment), fixed monthly
+	$(BIN)/python bench/cost.py
+
+bench-replay: install  ## replays 200 and 1,000 tweets in one run: seconds, memory, scaling
+	test -f bench/tweets_1000.jsonl || $(BIN)/python bench/make_replay_set.py --count 1000 --source routing
+	$(BIN)/python bench/replay_scaling.py bench/tweets_200.jsonl bench/tweets_1000.jsonl
 
 bench-routing: install  ## routing accuracy, calibration and speed per register on the held-out split, team sets, ../shared/dev
 	$(BIN)/python bench/routing.py

@@ -9,14 +9,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalice import BadRequestError, Chalice, ConvertToMiddleware, ForbiddenError, NotFoundError, Rate, Response
 
 from chalicelib import bootstrap
-from chalicelib.bootstrap import kemala, logger, metrics, tracer
+from chalicelib.bootstrap import kemala, logger, metrics
 from chalicelib.domain import links
 from chalicelib.http import views
 from chalicelib.http.errors import as_http_errors
 
 app = Chalice(app_name="kemala")
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context))
-app.register_middleware(ConvertToMiddleware(tracer.capture_lambda_handler))
 app.register_middleware(ConvertToMiddleware(metrics.log_metrics))
 _HTML = {"Content-Type": "text/html; charset=utf-8"}
 

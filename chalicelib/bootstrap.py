@@ -1,16 +1,17 @@
 """Composition root: the one place where adapters are built and handed to the use cases.
 
 `kemala()` builds the application object once per Lambda container, lazily, from the settings;
-tests replace it with `use(Kemala(...))` built from fakes. Observability (logger, metrics,
-tracer) is created here too, so every function reports under one service name.
+tests replace it with `use(Kemala(...))` built from fakes. Observability (logger,
+metrics) is created here too, so every function reports under one service name.
 """
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
+from functools import lru_cache
 
-import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.utilities import parameters
+import botocore.session
+from aws_lambda_powertools import Logger, Metrics
 
 from chalicelib.adapters.channels import ChannelRegistry
 from chalicelib.adapters.dynamodb import (
@@ -27,7 +28,6 @@ from chalicelib.settings import get_settings
 
 logger = Logger(service="kemala")
 metrics = Metrics(namespace="Kemala", service="kemala")
-tracer = Tracer(service="kemala")
 
 _SECRET_MAX_AGE = 300
 _current: list[Kemala] = []
@@ -38,12 +38,37 @@ def now() -> datetime:
 
 
 def link_secret() -> str:
+    from aws_lambda_powertools.utilities import parameters  # imports boto3: only functions that sign links pay
+
     return parameters.get_secret(get_settings().link_secret, max_age=_SECRET_MAX_AGE)
 
 
 def action_url(ticket: Ticket, action: str) -> str:
     """The signed link with which the ticket's agency acts on it from its e-mail."""
     return links.action_url(get_settings().public_base_url, link_secret(), ticket.ticket_id, action, ticket.agency)
+
+
+@lru_cache(maxsize=1)
+def _botocore_session() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+class _LazyClient:
+    """A botocore client created on first use: a function that never publishes never loads SNS's model.
+    botocore rather than boto3: the functions need no resources API, and boto3 costs a cold start ~0.1 s."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, service: str) -> None:
+        self._service = service
+        self._client = None
+
+    def __getattr__(self, name: str):
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = _botocore_session().create_client(self._service)
+        return getattr(self._client, name)
 
 
 def _build() -> Kemala:
@@ -53,8 +78,8 @@ def _build() -> Kemala:
         tickets=DynamoTicketRepository(),
         checkpoints=DynamoCheckpointStore(),
         corrections=DynamoCorrectionStore(),
-        workflow=StepFunctionsWorkflow(boto3.client("stepfunctions"), settings.state_machine_arn),
-        notifier=SnsNotifier(boto3.client("sns"), settings.topic_arn_prefix),
+        workflow=StepFunctionsWorkflow(_LazyClient("stepfunctions"), settings.state_machine_arn),
+        notifier=SnsNotifier(_LazyClient("sns"), settings.topic_arn_prefix),
         channels=ChannelRegistry(settings),
         directory=load_directory(),
         classify=routing.classify,

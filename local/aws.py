@@ -28,6 +28,7 @@ from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.server import ThreadedMotoServer
 
 REGION = "ap-southeast-3"  # Jakarta
+_NO_TIMEOUT = 24 * 3600  # botocore needs a number
 ACCOUNT = "123456789012"
 
 
@@ -112,6 +113,33 @@ def _speed_up_interpreter(endpoint: str) -> None:
     lambda_eval_utils.boto_client_for = boto_client_for
 
 
+def _cache_parsing() -> None:
+    """moto parses the ASL (ANTLR) for every execution and every JSONPath for every use: parse each once.
+
+    The ANTLR tree is only read after parsing, so it is cached per definition and the evaluation
+    components (which executions mutate) are still built fresh from it for every execution. A
+    parsed JSONPath is an immutable expression.
+    """
+    from moto.stepfunctions.parser.asl.component.common.path import result_path
+    from moto.stepfunctions.parser.asl.parse import asl_parser
+    from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
+    from moto.stepfunctions.parser.asl.utils import json_path
+
+    original = asl_parser.AmazonStateLanguageParser.parse
+    if getattr(original, "cached", False):  # a second stack in the same process
+        return
+    parse_tree = lru_cache(maxsize=16)(lambda definition: original(definition)[1])
+
+    def parse(definition: str):
+        tree = parse_tree(definition)
+        return Preprocessor().visit(tree), tree
+
+    parse.cached = True
+    asl_parser.AmazonStateLanguageParser.parse = staticmethod(parse)
+    json_path.parse = lru_cache(maxsize=4096)(json_path.parse)
+    result_path.parse = lru_cache(maxsize=4096)(result_path.parse)
+
+
 class LocalAws:
     """moto's server in this process; `endpoint` is what AWS_ENDPOINT_URL points at."""
 
@@ -137,6 +165,7 @@ class LocalAws:
             sys.stdout = LambdaOutput(sys.stdout, self.log_path)
         LambdaSimpleBackend.invoke = _dispatch
         _speed_up_interpreter(self.endpoint)
+        _cache_parsing()
         self._role_arn = self.session().client("iam").create_role(
             RoleName="kemala-local-lambda", AssumeRolePolicyDocument=json.dumps({
                 "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
@@ -149,6 +178,12 @@ class LocalAws:
 
     def session(self) -> boto3.session.Session:
         return boto3.session.Session(region_name=REGION)
+
+    def client(self, service: str):
+        """A client for calls that may take long (a poll that starts a thousand workflows): one
+        attempt, no read timeout to cut it short and retry it behind the caller's back."""
+        return self.session().client(service, config=Config(retries={"total_max_attempts": 1},
+                                                            read_timeout=_NO_TIMEOUT))
 
     def create_function(self, name: str, handler: str) -> str:
         """Registers a Lambda function whose invocations run `handler` ("module.attribute") in-process."""

@@ -37,6 +37,10 @@ class TicketWatcher:
     def all(self) -> list[Ticket]:
         return self._repo.scan_all()
 
+    def get_many(self, ticket_ids: set[str]) -> list[Ticket]:
+        """The current state of these tickets (read one by one: the replay asks for few at a time)."""
+        return [self._repo.get(ticket_id) for ticket_id in sorted(ticket_ids)]
+
 
 def _addressee(topic: str) -> str:
     """`agency-dinkes-head` -> DINKES, `region-3374` -> 3374, `escalations` -> GOVERNOR."""

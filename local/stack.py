@@ -102,7 +102,7 @@ class LocalStack:
 
     def invoke(self, name: str, event: dict | None = None) -> dict:
         """Invoke one of Kemala's Lambda functions through the emulator's Lambda API."""
-        response = self.aws.session().client("lambda").invoke(
+        response = self.aws.client("lambda").invoke(
             FunctionName=self.function_names[name], Payload=json.dumps(event or {}).encode())
         payload = json.loads(response["Payload"].read())
         if response.get("FunctionError"):

@@ -1,10 +1,13 @@
 """DynamoDB through PynamoDB: tickets, the poller's checkpoints and routing corrections.
 
 Every read and write of Kemala's own tables is in this module. Tickets carry a version
-attribute, so two writers racing on one ticket cannot silently overwrite each other.
+attribute, so two writers racing on one ticket cannot silently overwrite each other. Saving a
+ticket read earlier sends only the attributes that changed (UpdateItem SET/REMOVE, conditional on
+the version read), not the whole item.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
 
 from pynamodb.attributes import (
@@ -14,7 +17,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.models import Model
 
 from chalicelib.domain.sla import Deadlines
@@ -128,8 +131,20 @@ def _to_ticket(model: TicketModel) -> Ticket:
     )
 
 
+_SNAPSHOTS = 256  # tickets read by one container and not yet saved: a few in a task, more in the API
+
+
 class DynamoTicketRepository:
     """Tickets in DynamoDB; `add` is the idempotent create that makes intake exactly-once."""
+
+    def __init__(self) -> None:
+        # (ticket id, version) -> the stored attributes, so that a save can send only what changed.
+        self._stored: OrderedDict[tuple[str, int | None], dict] = OrderedDict()
+
+    def _remember(self, model: TicketModel) -> None:
+        self._stored[(model.ticket_id, model.version)] = model.serialize()
+        while len(self._stored) > _SNAPSHOTS:
+            self._stored.popitem(last=False)
 
     def add(self, ticket: Ticket) -> bool:
         """Store a new ticket; False (and nothing written) when a ticket with that id exists."""
@@ -141,24 +156,40 @@ class DynamoTicketRepository:
                 return False
             raise
         ticket.version = model.version
+        self._remember(model)
         return True
 
     def get(self, ticket_id: str) -> Ticket:
         try:
-            return _to_ticket(TicketModel.get(ticket_id, consistent_read=True))
+            model = TicketModel.get(ticket_id, consistent_read=True)
         except DoesNotExist:
             raise TicketNotFoundError(ticket_id) from None
+        self._remember(model)
+        return _to_ticket(model)
 
     def save(self, ticket: Ticket) -> None:
-        """Write back a ticket read earlier; fails if someone else wrote it in between."""
+        """Write back a ticket read earlier; fails if someone else wrote it in between. Only the
+        attributes that changed are sent; a ticket this repository did not read is put whole."""
         model = _to_model(ticket)
+        stored = self._stored.pop((ticket.ticket_id, ticket.version), None)
         try:
-            model.save()
-        except PutError as error:
+            if stored is None:
+                model.save()
+            else:
+                current = model.serialize()
+                actions = [getattr(TicketModel, name).set(getattr(model, name))
+                           for name, value in current.items() if name != "version" and stored.get(name) != value]
+                actions += [getattr(TicketModel, name).remove() for name in stored.keys() - current.keys()]
+                if not actions:
+                    self._remember(model)
+                    return
+                model.update(actions=actions)  # adds `version = <read>` to the condition and increments it
+        except (PutError, UpdateError) as error:
             if _is_condition_failure(error):
                 raise ConcurrentUpdateError(ticket.ticket_id) from error
             raise
         ticket.version = model.version
+        self._remember(model)
 
     def scan_all(self) -> list[Ticket]:
         return [_to_ticket(model) for model in TicketModel.scan()]

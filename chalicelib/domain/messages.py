@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-import yaml
-
-from chalicelib.domain.directory import DATA_DIR, Agency, RegionOffice, load_directory
+from chalicelib.domain.directory import Agency, RegionOffice, load_directory, read_yaml
 from chalicelib.domain.tickets import MessageKind, Ticket
 
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -40,7 +38,7 @@ def format_wib(moment: datetime | None) -> str:
 
 @lru_cache(maxsize=1)
 def _templates() -> dict:
-    return yaml.safe_load((DATA_DIR / "templates.yaml").read_text(encoding="utf-8"))
+    return read_yaml("templates.yaml")
 
 
 def _region_name(code: str | None) -> str:
