@@ -23,6 +23,7 @@ def test_packaged_template_passes_cfn_lint(tmp_path):
     out = tmp_path / "package"
     subprocess.run([str(BIN / "chalice"), "package", "--stage", "prod", "--merge-template", str(merge), str(out)],
                    cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "infra.lambda_zip", str(out / "deployment.zip")], cwd=ROOT, check=True)
     lint = subprocess.run([str(BIN / "cfn-lint"), str(out / "sam.json")], capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
@@ -44,5 +45,8 @@ def test_packaged_template_passes_cfn_lint(tmp_path):
                 assert all("*" not in action for action in actions), statement
     assert (out / "deployment.zip").stat().st_size < 50 * 1024 * 1024
     with zipfile.ZipFile(out / "deployment.zip") as archive:
-        shipped = {name.split("/", 1)[0] for name in archive.namelist()}
+        names = archive.namelist()
+    shipped = {name.split("/", 1)[0] for name in names}
     assert "chalicelib" in shipped and not shipped & {"local", "tests", "infra", "bench"}
+    assert not shipped & {"boto3", "botocore", "s3transfer"}  # the Lambda runtime provides them
+    assert "__pycache__/app.cpython-311.pyc" in names  # the code directory is read-only on Lambda
