@@ -28,8 +28,8 @@ from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.server import ThreadedMotoServer
 
 REGION = "ap-southeast-3"  # Jakarta
-_NO_TIMEOUT = 24 * 3600  # botocore needs a number
 ACCOUNT = "123456789012"
+_NO_TIMEOUT = 24 * 3600  # botocore needs a number
 
 
 @dataclass
