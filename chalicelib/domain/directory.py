@@ -6,19 +6,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from chalicelib.domain.sla import URGENCY_LEVELS, Hours
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml (in PyYAML's wheels): ~10x faster
-
-
-def read_yaml(name: str):
-    """A data file of chalicelib/data, parsed safely with libyaml when it is there."""
-    return yaml.load((DATA_DIR / name).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-
-
 TRIAGE = "TRIAGE"
 
 
@@ -118,6 +108,8 @@ class Directory:
 
 @lru_cache(maxsize=1)
 def load_directory() -> Directory:
-    agencies = read_yaml("agencies.yaml")
-    regions = read_yaml("regions.yaml")["regions"]
+    from chalicelib.domain.datafiles import load_yaml  # datafiles takes DATA_DIR from this module
+
+    agencies = load_yaml("agencies.yaml")
+    regions = load_yaml("regions.yaml")["regions"]
     return Directory.from_mapping(agencies, regions)

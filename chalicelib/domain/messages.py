@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-from chalicelib.domain.directory import Agency, RegionOffice, load_directory, read_yaml
+from chalicelib.domain.datafiles import load_yaml
+from chalicelib.domain.directory import Agency, RegionOffice, load_directory
 from chalicelib.domain.tickets import MessageKind, Ticket
 
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -38,7 +39,7 @@ def format_wib(moment: datetime | None) -> str:
 
 @lru_cache(maxsize=1)
 def _templates() -> dict:
-    return read_yaml("templates.yaml")
+    return load_yaml("templates.yaml")
 
 
 def _region_name(code: str | None) -> str:
