@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt requirements-checkov.txt | cksum | cut -d' ' -f1)
 STAGE  ?= dev
 TWEETS ?= local/sample_tweets.jsonl
 export AWS_DEFAULT_REGION ?= ap-southeast-3
@@ -13,6 +13,8 @@ $(STAMP):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(PYTHON) -m venv $(VENV)/checkov  # checkov pins its own boto3: kept apart from the app's tools
+	$(VENV)/checkov/bin/pip install --quiet -r requirements-checkov.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

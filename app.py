@@ -6,17 +6,19 @@ by the composition root (`chalicelib/bootstrap.py`), return.
 from __future__ import annotations
 
 from aws_lambda_powertools.metrics import MetricUnit
-from chalice import BadRequestError, Chalice, ConvertToMiddleware, ForbiddenError, NotFoundError, Rate, Response
+from chalice import BadRequestError, Chalice, ConvertToMiddleware, NotFoundError, Rate, Response
 
 from chalicelib import bootstrap
 from chalicelib.bootstrap import kemala, logger, metrics
 from chalicelib.domain import links
-from chalicelib.http import views
+from chalicelib.http import inputs, views
 from chalicelib.http.errors import as_http_errors
+from chalicelib.http.security import secure_responses
 
 app = Chalice(app_name="kemala")
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context))
 app.register_middleware(ConvertToMiddleware(metrics.log_metrics))
+app.register_middleware(secure_responses, "http")
 _HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
@@ -87,20 +89,20 @@ def escalate(event, context):
 @app.route("/tickets/{ticket_id}", methods=["GET"])
 def get_ticket(ticket_id):
     with as_http_errors(ticket_id, "tidak dapat dibaca"):
-        return views.public_status(kemala().ticket(ticket_id), kemala().directory)
+        return views.public_status(kemala().ticket(inputs.ticket_id(ticket_id)), kemala().directory)
 
 
 @app.route("/tickets/{ticket_id}/{action}", methods=["GET"])
 def action_page(ticket_id, action):
-    agency, sig = _signed_link(ticket_id, action)
-    return Response(views.action_form(ticket_id, action, agency, sig, kemala().directory), headers=_HTML)
+    link, sig = _signed_link(ticket_id, action)
+    return Response(views.action_form(link, sig, kemala().directory), headers=_HTML)
 
 
 @app.route("/tickets/{ticket_id}/{action}", methods=["POST"],
            content_types=["application/json", "application/x-www-form-urlencoded"])
 def act_on_ticket(ticket_id, action):
-    agency, _ = _signed_link(ticket_id, action)
-    field = lambda name: (views.form_field(app.current_request, name) or "").strip()  # noqa: E731
+    agency = _signed_link(ticket_id, action)[0].agency
+    field = lambda name: inputs.form_field(app.current_request, name)  # noqa: E731
     agencies = kemala().agencies
     with as_http_errors(ticket_id, "tidak dapat diproses"):
         if action == "acknowledge":
@@ -123,14 +125,8 @@ def _required(value: str, name: str, label: str) -> str:
     return value
 
 
-def _signed_link(ticket_id: str, action: str) -> tuple[str, str]:
-    """The agency and signature of a signed action link, or a 4xx saying what is wrong with it."""
+def _signed_link(ticket_id: str, action: str) -> tuple[links.SignedLink, str]:
+    """The signed action link of this request, or a 4xx saying what is wrong with it."""
     if action not in views.ACTIONS:
         raise NotFoundError(f"Tindakan tidak dikenal: {action}")
-    params = app.current_request.query_params or {}
-    agency, sig = params.get("agency"), params.get("sig")
-    if not agency or not sig:
-        raise BadRequestError("Tautan tidak lengkap: parameter 'agency' dan 'sig' wajib ada")
-    if not links.is_valid(bootstrap.link_secret(), ticket_id, action, agency, sig):
-        raise ForbiddenError("Tautan tidak sah untuk tiket dan instansi ini")
-    return agency, sig
+    return inputs.signed_link(app.current_request, ticket_id, action, bootstrap.link_secret(), bootstrap.now())

@@ -44,8 +44,10 @@ def link_secret() -> str:
 
 
 def action_url(ticket: Ticket, action: str) -> str:
-    """The signed link with which the ticket's agency acts on it from its e-mail."""
-    return links.action_url(get_settings().public_base_url, link_secret(), ticket.ticket_id, action, ticket.agency)
+    """The signed link with which the ticket's agency acts on it from its e-mail, for the link lifetime."""
+    settings = get_settings()
+    link = links.SignedLink.issue(ticket.ticket_id, action, ticket.agency, now(), settings.link_lifetime)
+    return link.url(settings.public_base_url, link_secret())
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 from typing import Mapping
 
@@ -42,6 +43,7 @@ class Settings:
     x_credentials_secret: str
     x_api_base_url: str | None
     link_secret: str
+    link_lifetime: timedelta  # how long an e-mailed action link works (past the longest resolution deadline)
     public_base_url: str
     poll_max_pages: int
     sla: SlaPolicy
@@ -63,6 +65,7 @@ class Settings:
             x_credentials_secret=env.get("X_CREDENTIALS_SECRET", f"kemala-{stage}-x-credentials"),
             x_api_base_url=env.get("X_API_BASE_URL") or None,
             link_secret=env.get("LINK_SECRET", f"kemala-{stage}-link-secret"),
+            link_lifetime=timedelta(seconds=int(env.get("LINK_LIFETIME_SECONDS", str(14 * 24 * 3600)))),
             public_base_url=env.get("PUBLIC_BASE_URL", "").rstrip("/"),
             poll_max_pages=int(env.get("POLL_MAX_PAGES", "10")),
             sla=SlaPolicy(seconds("RESPONSE_SLA_SECONDS"), seconds("RESOLUTION_SLA_SECONDS"), seconds("LADDER_STEP_SECONDS")),

@@ -6,6 +6,11 @@ topics, secrets and state machine from the same dict. It inlines `workflow.asl.j
 machine's Definition and adds, per directory agency, three SNS topics (alerts and reminders by e-mail,
 its head by e-mail, its duty officer by SMS for emergencies) and one per regency/city government (for
 copies of complaints in its area).
+
+Each function's role gets its `.chalice/policy-*.json` (the one source of its permissions, written
+with `${Stage}`, `${AWS::Region}`, `${AWS::AccountId}` and `${AWS::Partition}`) as `Fn::Sub`, so a
+stage's functions name only that stage's resources; each function logs to its own log group
+`/aws/lambda/kemala-<stage>-<function>`, created here with a retention.
 """
 from __future__ import annotations
 
@@ -14,9 +19,15 @@ import copy
 import json
 from pathlib import Path
 
+from chalice.utils import to_cfn_resource_name
+
 from chalicelib.domain.directory import load_directory
 
 INFRA_DIR = Path(__file__).resolve().parent
+CHALICE_DIR = INFRA_DIR.parent / ".chalice"
+API_FUNCTION = "api"  # Chalice's REST API handler (logical id APIHandler, role ApiHandlerRole)
+LOG_RETENTION_DAYS = 365
+SNS_KEY = "alias/aws/sns"  # encryption at rest with the AWS-managed key: publishers need no key policy
 AGENCY_TOPIC_NAME = "kemala-${Stage}-agency-%s"
 REGION_TOPIC_NAME = "kemala-${Stage}-%s"  # topic is "region-<code>"
 
@@ -29,12 +40,45 @@ def _topic(resources: dict, logical: str, name: str, protocol: str, endpoint: st
     """An SNS topic (`<logical>Topic`, e.g. `AgencyDINKESTopic`) and its subscription (e-mail or SMS)."""
     resources[f"{logical}Topic"] = {
         "Type": "AWS::SNS::Topic",
-        "Properties": {"TopicName": {"Fn::Sub": name}, "DisplayName": f"Kemala {logical}"[:100]},
+        "Properties": {"TopicName": {"Fn::Sub": name}, "DisplayName": f"Kemala {logical}"[:100],
+                       "KmsMasterKeyId": SNS_KEY},
     }
     resources[f"{logical}Subscription"] = {
         "Type": "AWS::SNS::Subscription",
         "Properties": {"TopicArn": {"Ref": f"{logical}Topic"}, "Protocol": protocol, "Endpoint": endpoint},
     }
+
+
+def as_fn_sub(value):
+    """Every string with a `${...}` placeholder as `Fn::Sub`, so CloudFormation fills it in."""
+    if isinstance(value, dict):
+        return {k: as_fn_sub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_fn_sub(v) for v in value]
+    return {"Fn::Sub": value} if isinstance(value, str) and "${" in value else value
+
+
+def function_policies(stage: str) -> dict[str, dict]:
+    """Each function's policy document as written in `.chalice/` (placeholders not yet filled)."""
+    config = json.loads((CHALICE_DIR / "config.json").read_text(encoding="utf-8"))["stages"][stage]
+    files = {API_FUNCTION: config["iam_policy_file"]}
+    files.update({name: f["iam_policy_file"] for name, f in config["lambda_functions"].items()})
+    return {name: json.loads((CHALICE_DIR / file).read_text(encoding="utf-8")) for name, file in files.items()}
+
+
+def _function_resources(resources: dict, stage: str) -> None:
+    """Per function: its role's policy (stage-scoped) and its log group, merged into Chalice's resources."""
+    for name, policy in function_policies(stage).items():
+        logical, role = ("APIHandler", "ApiHandlerRole") if name == API_FUNCTION else (
+            to_cfn_resource_name(name), f"{to_cfn_resource_name(name)}Role")
+        resources[f"{logical}LogGroup"] = {
+            "Type": "AWS::Logs::LogGroup",
+            "Properties": {"LogGroupName": {"Fn::Sub": f"/aws/lambda/kemala-${{Stage}}-{name}"},
+                           "RetentionInDays": LOG_RETENTION_DAYS},
+        }
+        function = resources.setdefault(logical, {}).setdefault("Properties", {})
+        function["LoggingConfig"] = {"LogGroup": {"Ref": f"{logical}LogGroup"}}
+        resources[role] = {"Properties": {"Policies": [{"PolicyName": f"{role}Policy", "PolicyDocument": as_fn_sub(policy)}]}}
 
 
 def merge_template(stage: str) -> dict:
@@ -49,6 +93,7 @@ def merge_template(stage: str) -> dict:
         _topic(resources, f"Agency{agency.code}Duty", AGENCY_TOPIC_NAME % agency.duty_topic, "sms", agency.duty_phone)
     for office in directory.regions.values():
         _topic(resources, f"Region{office.code}", REGION_TOPIC_NAME % office.topic, "email", office.email)
+    _function_resources(resources, stage)
     return template
 
 

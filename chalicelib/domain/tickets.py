@@ -39,6 +39,7 @@ class Status(str, enum.Enum):
 
 
 WITH_AGENCY = {Status.NOTIFIED, Status.ACKNOWLEDGED, Status.ANSWERED}
+HAND_ON_LIMIT = 2  # hand-ons between agencies before the triage desk decides where a ticket belongs
 FINISHED = {Status.RESOLVED, Status.CLOSED}
 
 _ALLOWED: dict[Status, set[Status]] = {
@@ -256,6 +257,24 @@ class Ticket:
     def responded(self) -> bool:
         """The holding agency acknowledged or answered (the response clock stopped)."""
         return self.status in {Status.ACKNOWLEDGED, Status.ANSWERED} or self.status in FINISHED
+
+    def hand_ons(self) -> list[HistoryEntry]:
+        """Each time a person handed the ticket on (the entry's agency is the one that had it)."""
+        return [e for e in self.history if e.status is Status.ASSIGNED and e.actor != "kemala"]
+
+    def would_bounce(self, to: str) -> bool:
+        """Handing the ticket to `to` sends it back to an agency that had it, or past HAND_ON_LIMIT."""
+        hand_ons = self.hand_ons()
+        return to in {e.agency for e in hand_ons} or len(hand_ons) >= HAND_ON_LIMIT
+
+    def routing_correction(self, at: datetime) -> Correction | None:
+        """Once the holder of a handed-on ticket takes it up, where it belongs is decided: the model's
+        agency against the holder, a labelled example for retraining (None when the model was right)."""
+        hand_ons = self.hand_ons()
+        predicted = self.classification.agency if self.classification else None
+        if not hand_ons or self.agency in (None, predicted, TRIAGE):
+            return None
+        return Correction(self.ticket_id, self.text, predicted or "", self.agency, hand_ons[-1].actor, at)
 
     def escalation_levels(self, clock: str) -> list[int]:
         """Levels reached on a clock for the current agency."""

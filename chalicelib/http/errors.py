@@ -4,11 +4,17 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from chalice import BadRequestError, ConflictError, NotFoundError
+from chalice import BadRequestError, ChaliceViewError, ConflictError, NotFoundError
 
 from chalicelib.domain.directory import UnknownAgencyError
 from chalicelib.domain.tickets import InvalidTransitionError
 from chalicelib.services.ports import ConcurrentUpdateError, TicketNotFoundError
+
+
+class GoneError(ChaliceViewError):
+    """410: what the request points at existed once and is no longer usable (an expired link)."""
+
+    STATUS_CODE = 410
 
 
 @contextmanager

@@ -3,11 +3,13 @@ links (Indonesian, WIB). Nothing here reaches a database: handlers pass what the
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import parse_qs
+from urllib.parse import urlencode
 
 from chalicelib.domain.directory import Directory
+from chalicelib.domain.links import SignedLink
 from chalicelib.domain.messages import format_wib
 from chalicelib.domain.tickets import Status, Ticket
+from chalicelib.http.inputs import FIELD_LIMITS
 
 STATUS_LABELS = {
     Status.RECEIVED: "Diterima",
@@ -51,26 +53,20 @@ def public_status(ticket: Ticket, directory: Directory) -> dict:
     }
 
 
-def form_field(request, name: str) -> str | None:
-    """A field of a JSON or form-encoded request body (e-mail links post forms, scripts post JSON)."""
-    if (request.headers or {}).get("content-type", "").startswith("application/json"):
-        body = request.json_body or {}
-        return body.get(name) if isinstance(body, dict) else None
-    values = parse_qs((request.raw_body or b"").decode("utf-8")).get(name)
-    return values[0] if values else None
-
-
-def action_form(ticket_id: str, action: str, agency: str, sig: str, directory: Directory) -> str:
+def action_form(link: SignedLink, sig: str, directory: Directory) -> str:
     """The page an e-mailed link opens: it only shows a form, so a link scanner cannot act."""
-    title, field, button = ACTIONS[action]
-    t, a, s = escape(ticket_id), escape(agency), escape(sig)
+    title, field, button = ACTIONS[link.action]
+    agency = link.agency
+    t, a = escape(link.ticket_id), escape(agency)
+    query = escape(urlencode({"agency": agency, "exp": link.expires, "sig": sig}))
     if field == "to":
         options = "".join(f'<option value="{escape(x.code)}">{escape(x.code)} - {escape(x.name)}</option>'
                           for x in directory if x.code != agency)
         inputs = (f'<label>Instansi tujuan <select name="to">{options}</select></label>'
-                  '<label>Alasan <input name="reason" maxlength="500"></label>')
+                  f'<label>Alasan <input name="reason" maxlength="{FIELD_LIMITS["reason"]}"></label>')
     elif field:
-        inputs = f'<label>{escape(title)} <textarea name="{field}" rows="5" maxlength="2000" required></textarea></label>'
+        inputs = (f'<label>{escape(title)} <textarea name="{field}" rows="5" maxlength="{FIELD_LIMITS[field]}" required>'
+                  '</textarea></label>')
     else:
         inputs = ""
     return f"""<!doctype html>
@@ -78,6 +74,6 @@ def action_form(ticket_id: str, action: str, agency: str, sig: str, directory: D
 <title>{escape(title)} {t}</title></head>
 <body><h1>{escape(title)} {t}</h1>
 <p>Instansi: {a}</p>
-<form method="post" action="{escape(action)}?agency={a}&amp;sig={s}">
+<form method="post" action="{escape(link.action)}?{query}">
 {inputs}
 <button type="submit">{escape(button)}</button></form></body></html>"""

@@ -4,13 +4,15 @@ desk does with what is not a complaint: close it.
 Each action is checked by the ticket's transitions, recorded with who did it, and resumes the
 waiting workflow with where the ticket now stands. A write that races another is retried once
 on a fresh copy (the workflow writes the same ticket while it tells the citizen or parks a wait).
+A ticket bouncing between agencies goes to the triage desk, and a routing correction is stored
+once, when the agency that finally holds a handed-on ticket takes it up.
 """
 from __future__ import annotations
 
 from typing import Callable
 
 from chalicelib.domain.directory import TRIAGE, UnknownAgencyError
-from chalicelib.domain.tickets import Correction, InvalidTransitionError, Ticket
+from chalicelib.domain.tickets import InvalidTransitionError, Ticket
 from chalicelib.services.collaborators import Collaborators
 from chalicelib.services.pipeline import copy_region, deadlines_for
 from chalicelib.services.ports import ConcurrentUpdateError, WorkflowResumeError
@@ -29,7 +31,7 @@ class AgencyActions:
         c = self._c
         for attempt in range(_ATTEMPTS):
             ticket = c.tickets.get(ticket_id)
-            token = ticket.task_token
+            token, responded = ticket.task_token, ticket.responded
             if not change(ticket):
                 return ticket
             ticket.task_token = None
@@ -39,6 +41,9 @@ class AgencyActions:
                 if attempt == _ATTEMPTS - 1:
                     raise
                 continue
+            correction = ticket.routing_correction(c.clock()) if ticket.responded and not responded else None
+            if correction:
+                c.corrections.add(correction)
             if token:
                 try:
                     c.workflow.resume(token, progress(ticket, c.clock()))
@@ -86,25 +91,23 @@ class AgencyActions:
         return self._act(ticket_id, change)
 
     def reassign(self, ticket_id: str, by: str, to: str, reason: str = "") -> Ticket:
-        """The agency holding a ticket (or the triage desk) hands it to the right agency, which gets
-        fresh deadlines. The correction is stored as a labelled example for the next model rebuild."""
+        """The agency holding a ticket hands it to the right agency, which gets fresh deadlines. A
+        ticket that would go back to an agency that had it, or be handed on a third time, goes to
+        the triage desk instead, which decides where it belongs."""
         c = self._c
         if to not in c.directory:
             raise UnknownAgencyError(to)
-        agency = c.directory[to]
-        corrections: list[Correction] = []
 
         def change(ticket: Ticket) -> bool:
-            if by not in (ticket.agency, TRIAGE):
+            if by != ticket.agency:
                 raise InvalidTransitionError(f"ticket {ticket_id} is with {ticket.agency}; {by} cannot hand it on")
+            target, note = to, reason
+            if by != TRIAGE and ticket.would_bounce(to):
+                target, note = TRIAGE, f"pengalihan berulang ke {to}, diputuskan meja triase" + (f": {reason}" if reason else "")
+            agency = c.directory[target]
             region = ticket.classification.region if ticket.classification else None
-            predicted = ticket.classification.agency if ticket.classification else ticket.agency
-            ticket.reassign(to, deadlines_for(c, ticket, agency), c.clock(), by, reason,
+            ticket.reassign(target, deadlines_for(c, ticket, agency), c.clock(), by, note,
                             copy_region=copy_region(agency, region, c.directory))
-            corrections[:] = [Correction(ticket.ticket_id, ticket.text, predicted, to, by, c.clock())]
             return True
 
-        ticket = self._act(ticket_id, change)
-        for correction in corrections:
-            c.corrections.add(correction)
-        return ticket
+        return self._act(ticket_id, change)

@@ -188,22 +188,26 @@ def test_copy_goes_to_the_regency_government_where_the_directory_says_so(app):
     assert ("region-3376", "copy", "X1") in app.notifier.sent
 
 
-def test_reassignment_notifies_the_new_agency_and_stores_a_correction(app):
+def test_reassignment_notifies_the_new_agency_and_stores_a_correction_once_it_takes_the_ticket_up(app):
     route_and_notify(app)
     app.kemala.steps.await_agency("X1", "tok", "response")
     ticket = app.kemala.agencies.reassign("X1", "DINKES", "BPJSKES", "soal kepesertaan")
     assert ticket.status is Status.ASSIGNED and ticket.agency == "BPJSKES" and ticket.copy_region is None
     assert app.workflow.resumed[-1][1]["outcome"] == "REASSIGNED"
-    assert [(c.predicted, c.agency, c.by) for c in app.corrections.items] == [("DINKES", "BPJSKES", "DINKES")]
+    assert app.corrections.items == []
     app.kemala.steps.notify_agency("X1")
     assert ("agency-bpjskes", "new_ticket", "X1") in app.notifier.sent
+    app.kemala.agencies.acknowledge("X1", "BPJSKES")
+    app.kemala.agencies.answer("X1", "BPJSKES", "Kepesertaan sudah kami cek")
+    assert [(c.predicted, c.agency, c.by) for c in app.corrections.items] == [("DINKES", "BPJSKES", "DINKES")]
 
 
-def test_only_the_holder_or_the_triage_desk_can_reassign(app):
+def test_only_the_holder_can_reassign_even_the_triage_desk_needs_to_hold_the_ticket(app):
     route_and_notify(app)
-    with pytest.raises(InvalidTransitionError):
-        app.kemala.agencies.reassign("X1", "DISHUB", "BPJSKES")
-    assert app.kemala.agencies.reassign("X1", "TRIAGE", "BPJSKES").agency == "BPJSKES"
+    for other in ("DISHUB", "TRIAGE"):
+        with pytest.raises(InvalidTransitionError):
+            app.kemala.agencies.reassign("X1", other, "BPJSKES")
+    assert app.kemala.agencies.reassign("X1", "DINKES", "BPJSKES").agency == "BPJSKES"
 
 
 def test_triage_desk_closes_what_is_not_a_complaint():

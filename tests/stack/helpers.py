@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta, timezone
 
 from chalicelib.adapters.dynamodb import DynamoTicketRepository
 from chalicelib.domain import links
@@ -29,8 +30,12 @@ def link_secret(stack) -> str:
         SecretId=os.environ["LINK_SECRET"])["SecretString"]
 
 
+def signed(ticket_id: str, action: str, agency: str, lifetime: timedelta = timedelta(days=1)) -> links.SignedLink:
+    return links.SignedLink.issue(ticket_id, action, agency, datetime.now(timezone.utc), lifetime)
+
+
 def link(stack, ticket_id: str, action: str, agency: str) -> str:
-    return links.action_url(stack.api_url, link_secret(stack), ticket_id, action, agency)
+    return signed(ticket_id, action, agency).url(stack.api_url, link_secret(stack))
 
 
 def waiting(ticket_id: str) -> bool:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import requests
 
-from chalicelib.domain import links
 from chalicelib.domain.directory import load_directory
 from chalicelib.domain.tickets import Status
 from local.observe import drain_notifications
 from tests.stack.conftest import LADDER_SECONDS, SLA_SECONDS, wait_until
 from tests.stack.helpers import (
-    citizen_posts, execution_status, link, link_secret, repo, states_entered, waiting,
+    citizen_posts, execution_status, link, link_secret, repo, signed, states_entered, waiting,
 )
 
 
@@ -125,10 +124,11 @@ def test_api_rejects_bad_links_with_clear_messages(stack):
     base = f"{stack.api_url}/tickets/{ticket_id}/acknowledge"
     missing = requests.post(base, timeout=10)
     assert missing.status_code == 400 and "sig" in missing.json()["Message"]
-    assert requests.post(base, params={"agency": holder, "sig": "0" * 64}, timeout=10).status_code == 403
+    assert requests.post(base, params={"agency": holder, "exp": "1", "sig": "0" * 64}, timeout=10).status_code == 403
     other = "DINKES" if holder != "DINKES" else "DISHUB"
-    sig = links.signature(link_secret(stack), ticket_id, "acknowledge", other)
-    wrong_agency = requests.post(base, params={"agency": other, "sig": sig}, timeout=10)
+    forged = signed(ticket_id, "acknowledge", other)
+    wrong_agency = requests.post(base, params={"agency": other, "exp": forged.expires,
+                                               "sig": forged.signature(link_secret(stack))}, timeout=10)
     assert wrong_agency.status_code == 409 and holder in wrong_agency.json()["Message"]
     empty = requests.post(link(stack, ticket_id, "answer", holder), data={"text": "  "}, timeout=10)
     assert empty.status_code == 400 and "Jawaban" in empty.json()["Message"]

@@ -33,8 +33,7 @@ def test_reassigned_ticket_reaches_the_right_agency_which_answers_and_resolves(s
     wait_until(lambda: notes.extend(drain_notifications(sqs, stack.observer_queue_url)) or
                any(n.ticket_id == ticket_id and n.agency == target and n.kind == "new_ticket" for n in notes))
     wait_until(lambda: waiting(ticket_id) and repo.get(ticket_id).agency == target)
-    corrections = [c for c in DynamoCorrectionStore().all() if c.ticket_id == ticket_id]
-    assert [(c.agency, c.by) for c in corrections] == [(target, holder)]
+    assert [c for c in DynamoCorrectionStore().all() if c.ticket_id == ticket_id] == []  # not taken up yet
     assert repo.get(ticket_id).history[-2].note.endswith(": soal kepesertaan")
 
     # The old agency's link no longer acts; the new agency answers and resolves in one go.
@@ -44,5 +43,7 @@ def test_reassigned_ticket_reaches_the_right_agency_which_answers_and_resolves(s
     assert done.status_code == 200
     wait_until(lambda: execution_status(stack, ticket_id) == "SUCCEEDED")
     assert repo.get(ticket_id).status is Status.RESOLVED
+    corrections = [c for c in DynamoCorrectionStore().all() if c.ticket_id == ticket_id]
+    assert [(c.agency, c.by) for c in corrections] == [(target, holder)]
     posts = citizen_posts(stack, post.id)
     assert len(posts) == 2 and "Kartu sudah aktif kembali" in posts[1]  # ticket number, then answer+resolution

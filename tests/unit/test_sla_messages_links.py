@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta, timezone
 
-from chalicelib.domain import links, messages, sla
+from chalicelib.domain import messages, sla
 from chalicelib.domain.directory import load_directory
 from chalicelib.domain.tickets import Classification, MessageKind, Ticket
 
@@ -58,12 +58,3 @@ def test_agency_email_has_every_action_link_the_deadlines_and_quotes_the_citizen
 def test_emergency_page_fits_one_sms():
     page = messages.emergency_page(_ticket(), load_directory()["BPBD"])
     assert len(page) <= 160 and page.startswith("KEMALA DARURAT X9")
-
-
-def test_signed_links_cannot_be_moved_to_another_ticket_or_agency():
-    sig = links.signature("secret", "X1", "acknowledge", "DINKES")
-    assert links.is_valid("secret", "X1", "acknowledge", "DINKES", sig)
-    assert not links.is_valid("secret", "X2", "acknowledge", "DINKES", sig)
-    assert not links.is_valid("secret", "X1", "acknowledge", "DISHUB", sig)
-    assert not links.is_valid("other", "X1", "acknowledge", "DINKES", sig)
-    assert "agency=DINKES" in links.action_url("https://k", "secret", "X1", "acknowledge", "DINKES")
