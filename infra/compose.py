@@ -22,6 +22,7 @@ from pathlib import Path
 from chalice.utils import to_cfn_resource_name
 
 from chalicelib.domain.directory import load_directory
+from chalicelib.http.security import SECURITY_HEADERS
 
 INFRA_DIR = Path(__file__).resolve().parent
 CHALICE_DIR = INFRA_DIR.parent / ".chalice"
@@ -81,6 +82,14 @@ def _function_resources(resources: dict, stage: str) -> None:
         resources[role] = {"Properties": {"Policies": [{"PolicyName": f"{role}Policy", "PolicyDocument": as_fn_sub(policy)}]}}
 
 
+def _gateway_responses() -> dict:
+    """API Gateway's own errors (no route, throttled) get the security headers too. Static values are
+    quoted with ' there, so Content-Security-Policy (whose value holds ') is left out: these errors
+    are JSON with nosniff, never pages."""
+    headers = {name: f"'{value}'" for name, value in SECURITY_HEADERS.items() if "'" not in value}
+    return {kind: {"ResponseParameters": {"Headers": headers}} for kind in ("DEFAULT_4XX", "DEFAULT_5XX")}
+
+
 def merge_template(stage: str) -> dict:
     template = copy.deepcopy(json.loads((INFRA_DIR / "resources.json").read_text(encoding="utf-8")))
     template["Parameters"]["Stage"]["Default"] = stage
@@ -94,6 +103,7 @@ def merge_template(stage: str) -> dict:
     for office in directory.regions.values():
         _topic(resources, f"Region{office.code}", REGION_TOPIC_NAME % office.topic, "email", office.email)
     _function_resources(resources, stage)
+    resources["RestAPI"]["Properties"]["GatewayResponses"] = _gateway_responses()
     return template
 
 

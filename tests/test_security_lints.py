@@ -130,6 +130,14 @@ def test_packaged_roles_carry_the_stage_scoped_policies(packaged_dev):
 
 
 @pytest.mark.packaging
+def test_api_gateways_own_errors_carry_the_security_headers(packaged_dev):
+    api = json.loads(packaged_dev.read_text())["Resources"]["RestAPI"]["Properties"]
+    for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
+        headers = api["GatewayResponses"][kind]["ResponseParameters"]["Headers"]
+        assert headers["X-Frame-Options"] == "'DENY'" and headers["X-Content-Type-Options"] == "'nosniff'"
+
+
+@pytest.mark.packaging
 def test_packaged_template_passes_checkov(packaged_dev):
     assert CHECKOV.exists(), "checkov is installed by `make install` in .venv/checkov"
     run = subprocess.run([str(CHECKOV), "-f", str(packaged_dev), "--framework", "cloudformation", "--skip-download",
