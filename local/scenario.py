@@ -16,6 +16,7 @@ import json
 import os
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
@@ -24,6 +25,7 @@ from chalicelib.adapters.dynamodb import DynamoTicketRepository
 from chalicelib.domain import links
 from chalicelib.domain.directory import load_directory
 from chalicelib.domain.tickets import FINISHED, Status, Ticket, ticket_id_for
+from chalicelib.settings import get_settings
 from local.inputs import load_tweets
 from local.observe import TicketWatcher
 
@@ -119,7 +121,9 @@ class Scenario:
                 return
             self._stack.x.release(step["text"], handles[0], in_reply_to=script.post_id)
             return
-        url = links.action_url(self._stack.api_url, self._secret, script.ticket_id, step["action"], agency)
+        link = links.SignedLink.issue(script.ticket_id, step["action"], agency, datetime.now(timezone.utc),
+                                      get_settings().link_lifetime)
+        url = link.url(self._stack.api_url, self._secret)
         data = {"to": step.get("to"), "reason": step.get("reason", "")} if step["action"] == "reassign" else {}
         if step["action"] in _TEXT_FIELD:
             data[_TEXT_FIELD[step["action"]]] = step["text"]
