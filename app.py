@@ -38,6 +38,15 @@ def poll_x(event):
             "agency_answers": len(replies.answers), "checkpoint": complaints.checkpoint}
 
 
+@app.schedule(Rate(1, unit=Rate.HOURS), name="check_recipients")
+def check_recipients(event):
+    unreachable = kemala().unreachable_recipients()
+    metrics.add_metric("UnreachableRecipients", MetricUnit.Count, len(unreachable))
+    for problem in unreachable:
+        logger.error("recipient unreachable", extra={"problem": problem})
+    return {"unreachable": unreachable}
+
+
 # --- Workflow tasks (called by the state machine in infra/workflow.asl.json) ---------------------
 
 @app.lambda_function(name="classify")

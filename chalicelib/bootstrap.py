@@ -17,7 +17,7 @@ from chalicelib.adapters.channels import ChannelRegistry
 from chalicelib.adapters.dynamodb import (
     DynamoCheckpointStore, DynamoCorrectionStore, DynamoTicketRepository, use_tables,
 )
-from chalicelib.adapters.notifications import SnsNotifier
+from chalicelib.adapters.notifications import AgencyNotifier, mailboxes
 from chalicelib.adapters.workflow import StepFunctionsWorkflow
 from chalicelib.domain import links, routing
 from chalicelib.domain.directory import load_directory
@@ -76,14 +76,17 @@ class _LazyClient:
 def _build() -> Kemala:
     settings = get_settings()
     use_tables(settings.tables)
+    directory = load_directory()
+    notifier = AgencyNotifier(_LazyClient("sns"), _LazyClient("sesv2"), settings.topic_arn_prefix,
+                              settings.sender_email, mailboxes(directory, settings.governor_office_email))
     return Kemala(Collaborators(
         tickets=DynamoTicketRepository(),
         checkpoints=DynamoCheckpointStore(),
         corrections=DynamoCorrectionStore(),
         workflow=StepFunctionsWorkflow(_LazyClient("stepfunctions"), settings.state_machine_arn),
-        notifier=SnsNotifier(_LazyClient("sns"), settings.topic_arn_prefix),
+        notifier=notifier,
         channels=ChannelRegistry(settings),
-        directory=load_directory(),
+        directory=directory,
         classify=routing.classify,
         links=action_url,
         clock=now,

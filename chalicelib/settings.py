@@ -37,6 +37,8 @@ class Settings:
     stage: str
     tables: Tables
     topic_arn_prefix: str  # arn:aws:sns:<region>:<account>:kemala-<stage>-
+    sender_email: str  # agencies' e-mail comes from this SES identity
+    governor_office_email: str  # where escalations are e-mailed
     state_machine_arn: str
     x_handle: str
     x_query: str
@@ -59,6 +61,8 @@ class Settings:
             stage=stage,
             tables=Tables.for_stage(stage, env),
             topic_arn_prefix=env.get("TOPIC_ARN_PREFIX", ""),
+            sender_email=env.get("SENDER_EMAIL", "kemala@kemala.example"),
+            governor_office_email=env.get("GOVERNOR_OFFICE_EMAIL", "biro-umum@kemala.example"),
             state_machine_arn=env.get("STATE_MACHINE_ARN", ""),
             x_handle=handle,
             x_query=env.get("X_QUERY", f"{HASHTAG} -is:retweet -from:{handle}"),

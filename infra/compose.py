@@ -3,9 +3,11 @@
 One function, `merge_template(stage)`, is the single source for both targets: `make package` writes
 it out for `chalice package --merge-template`, and the embedded local stack creates its tables,
 topics, secrets and state machine from the same dict. It inlines `workflow.asl.json` as the state
-machine's Definition and adds, per directory agency, three SNS topics (alerts and reminders by e-mail,
-its head by e-mail, its duty officer by SMS for emergencies) and one per regency/city government (for
-copies of complaints in its area).
+machine's Definition and adds, per directory agency, three SNS topics (alerts and reminders, its head,
+and its duty officer, subscribed by SMS for emergencies) and one per regency/city government (for
+copies of complaints in its area). People read alerts by e-mail through SES (see
+chalicelib/adapters/notifications.py); the alert topics are for machine subscribers, so they carry
+no e-mail subscription and no unsubscribe link.
 
 Each function's role gets its `.chalice/policy-*.json` (the one source of its permissions, written
 with `${Stage}`, `${AWS::Region}`, `${AWS::AccountId}` and `${AWS::Partition}`) as `Fn::Sub`, so a
@@ -37,17 +39,18 @@ def workflow_definition() -> dict:
     return json.loads((INFRA_DIR / "workflow.asl.json").read_text(encoding="utf-8"))
 
 
-def _topic(resources: dict, logical: str, name: str, protocol: str, endpoint: str) -> None:
-    """An SNS topic (`<logical>Topic`, e.g. `AgencyDINKESTopic`) and its subscription (e-mail or SMS)."""
+def _topic(resources: dict, logical: str, name: str, sms: str | None = None) -> None:
+    """An SNS topic (`<logical>Topic`, e.g. `AgencyDINKESTopic`), with an SMS subscription for paging."""
     resources[f"{logical}Topic"] = {
         "Type": "AWS::SNS::Topic",
         "Properties": {"TopicName": {"Fn::Sub": name}, "DisplayName": f"Kemala {logical}"[:100],
                        "KmsMasterKeyId": SNS_KEY},
     }
-    resources[f"{logical}Subscription"] = {
-        "Type": "AWS::SNS::Subscription",
-        "Properties": {"TopicArn": {"Ref": f"{logical}Topic"}, "Protocol": protocol, "Endpoint": endpoint},
-    }
+    if sms:
+        resources[f"{logical}Subscription"] = {
+            "Type": "AWS::SNS::Subscription",
+            "Properties": {"TopicArn": {"Ref": f"{logical}Topic"}, "Protocol": "sms", "Endpoint": sms},
+        }
 
 
 def as_fn_sub(value):
@@ -97,11 +100,11 @@ def merge_template(stage: str) -> dict:
     resources["TicketWorkflow"]["Properties"]["Definition"] = workflow_definition()
     directory = load_directory()
     for agency in directory:
-        _topic(resources, f"Agency{agency.code}", AGENCY_TOPIC_NAME % agency.topic, "email", agency.email)
-        _topic(resources, f"Agency{agency.code}Head", AGENCY_TOPIC_NAME % agency.head_topic, "email", agency.head_email)
-        _topic(resources, f"Agency{agency.code}Duty", AGENCY_TOPIC_NAME % agency.duty_topic, "sms", agency.duty_phone)
+        _topic(resources, f"Agency{agency.code}", AGENCY_TOPIC_NAME % agency.topic)
+        _topic(resources, f"Agency{agency.code}Head", AGENCY_TOPIC_NAME % agency.head_topic)
+        _topic(resources, f"Agency{agency.code}Duty", AGENCY_TOPIC_NAME % agency.duty_topic, sms=agency.duty_phone)
     for office in directory.regions.values():
-        _topic(resources, f"Region{office.code}", REGION_TOPIC_NAME % office.topic, "email", office.email)
+        _topic(resources, f"Region{office.code}", REGION_TOPIC_NAME % office.topic)
     _function_resources(resources, stage)
     resources["RestAPI"]["Properties"]["GatewayResponses"] = _gateway_responses()
     return template

@@ -67,7 +67,7 @@ class Provisioner:
     """Creates the template's resources on the emulator, in dependency-friendly order."""
 
     ORDER = ["AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::SNS::Subscription", "AWS::SecretsManager::Secret",
-             "AWS::StepFunctions::StateMachine"]
+             "AWS::SES::EmailIdentity", "AWS::StepFunctions::StateMachine"]
 
     def __init__(self, session, resolver: Resolver) -> None:
         self._session = session
@@ -75,6 +75,7 @@ class Provisioner:
         self._creators: dict[str, Callable[[str, dict], None]] = {
             "AWS::DynamoDB::Table": self._table, "AWS::SNS::Topic": self._topic,
             "AWS::SNS::Subscription": self._subscription, "AWS::SecretsManager::Secret": self._secret,
+            "AWS::SES::EmailIdentity": self._email_identity,
             "AWS::StepFunctions::StateMachine": self._state_machine,
         }
 
@@ -119,6 +120,11 @@ class Provisioner:
         arn = self._session.client("secretsmanager").create_secret(Name=p["Name"], SecretString=value)["ARN"]
         self._resolver.refs[logical] = arn
         self._resolver.attrs[logical] = {"Id": arn}
+
+    def _email_identity(self, logical: str, props: dict) -> None:
+        identity = self._resolver.resolve(props["EmailIdentity"])
+        self._session.client("sesv2").create_email_identity(EmailIdentity=identity)  # moto verifies it at once
+        self._resolver.refs[logical] = identity
 
     def _state_machine(self, logical: str, props: dict) -> None:
         # Created through the Step Functions API (not moto's CloudFormation), so that the

@@ -1,4 +1,5 @@
-"""Reads what the local stack did: ticket status changes and the SNS messages agencies received."""
+"""Reads what the local stack did: ticket status changes, the SNS messages (machine subscribers,
+pages) and the SES e-mails agencies received."""
 from __future__ import annotations
 
 import json
@@ -71,3 +72,18 @@ def drain_notifications(sqs, queue_url: str, wait_seconds: int = 0) -> list[Noti
         sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
             {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
         wait_seconds = 0
+
+
+@dataclass(frozen=True)
+class SentEmail:
+    to: tuple[str, ...]
+    subject: str
+    html: str  # moto keeps the HTML part of a two-part message
+
+
+def sent_emails(region: str, account: str) -> list[SentEmail]:
+    """Every e-mail sent through SES so far (moto runs in this process and keeps them)."""
+    from moto.ses.models import ses_backends
+
+    return [SentEmail(tuple(m.destinations.get("ToAddresses", [])), m.subject, m.body)
+            for m in ses_backends[account][region].sent_messages]

@@ -111,9 +111,13 @@ class LocalStack:
 
     def poll(self) -> dict:
         """What EventBridge does on AWS every minute: run the X poller once."""
-        return self.invoke("poll_x", {"version": "0", "id": "local", "detail-type": "Scheduled Event",
-                                      "source": "aws.events", "account": ACCOUNT, "time": "1970-01-01T00:00:00Z",
-                                      "region": REGION, "resources": [], "detail": {}})
+        return self.scheduled("poll_x")
+
+    def scheduled(self, name: str) -> dict:
+        """Run a scheduled function once, with the event EventBridge gives it."""
+        return self.invoke(name, {"version": "0", "id": "local", "detail-type": "Scheduled Event",
+                                  "source": "aws.events", "account": ACCOUNT, "time": "1970-01-01T00:00:00Z",
+                                  "region": REGION, "resources": [], "detail": {}})
 
     def execution_names(self) -> set[str]:
         pages = self.aws.session().client("stepfunctions").get_paginator("list_executions").paginate(

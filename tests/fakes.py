@@ -79,6 +79,8 @@ class FakeNotifier:
         self.sent: list[tuple[str, str, str]] = []  # (topic, kind, ticket_id)
         self.emails = []
         self.pages: list[tuple[str, str]] = []
+        self.silent: set[str] = set()
+        self.checked: list[str] = []
 
     def alert(self, topic, email, kind, ticket_id) -> str:
         self.sent.append((topic, kind, ticket_id))
@@ -88,6 +90,10 @@ class FakeNotifier:
     def page(self, topic, text, ticket_id) -> str:
         self.pages.append((topic, text))
         return f"page-{len(self.pages)}"
+
+    def unreachable(self, topics: list[str]) -> list[str]:
+        self.checked = list(topics)
+        return [f"{topic}: no confirmed subscriber" for topic in topics if topic in self.silent]
 
     def kinds(self, ticket_id: str) -> list[str]:
         return [kind for _, kind, tid in self.sent if tid == ticket_id]

@@ -3,12 +3,15 @@ escalations and emergency pages.
 
 Templates are data (`data/templates.yaml`); times are shown in WIB (UTC+7, no daylight saving).
 A citizen's words are quoted line by line in e-mails, so they can never pass for Kemala's own lines.
+Each e-mail has a text and an HTML part from the same template: in HTML every value is escaped, the
+citizen's words sit in a blockquote, and the only links are Kemala's own (`*_url` fields).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from html import escape
 
 from chalicelib.domain.datafiles import load_yaml
 from chalicelib.domain.directory import Agency, RegionOffice, load_directory
@@ -26,7 +29,8 @@ _PAGE_LIMIT = 160  # one SMS
 @dataclass(frozen=True)
 class Email:
     subject: str
-    body: str
+    body: str  # plain text
+    html: str = ""
 
 
 def format_wib(moment: datetime | None) -> str:
@@ -57,9 +61,20 @@ def quoted(text: str) -> str:
     return "\n".join(f"> {line}" for line in lines)
 
 
+def _html_value(name: str, value: object) -> str:
+    text = escape(str(value))
+    if name == "quoted_text":
+        return f"<blockquote>{text.replace(chr(10), '<br>')}</blockquote>"
+    return f'<a href="{text}">{text}</a>' if name.endswith("_url") else text
+
+
 def _email(name: str, fields: dict) -> Email:
     template = _templates()[name]
-    return Email(subject=template["subject"].format(**fields), body=template["body"].format(**fields))
+    subject = template["subject"].format(**fields)
+    html_body = template["body"].format(**{k: _html_value(k, v) for k, v in fields.items()})
+    paragraphs = "\n".join(f"<p>{part.replace(chr(10), '<br>' + chr(10))}</p>" for part in html_body.split("\n\n"))
+    html = _templates()["email_html"].format(subject=escape(subject), paragraphs=paragraphs)
+    return Email(subject=subject, body=template["body"].format(**fields), html=html)
 
 
 def _ticket_fields(ticket: Ticket, agency: Agency) -> dict:

@@ -28,3 +28,8 @@ class Kemala:
 
     def ticket(self, ticket_id: str) -> Ticket:
         return self.collaborators.tickets.get(ticket_id)
+
+    def unreachable_recipients(self) -> list[str]:
+        """The scheduled check: duty officers' SMS topics and the operators' topic must reach someone."""
+        topics = [f"agency-{agency.duty_topic}" for agency in self.directory] + ["operators"]
+        return self.collaborators.notifier.unreachable(topics)

@@ -81,6 +81,8 @@ class Notifier(Protocol):
 
     def alert(self, topic: str, email: Email, kind: str, ticket_id: str) -> str: ...
     def page(self, topic: str, text: str, ticket_id: str) -> str: ...
+    def unreachable(self, topics: list[str]) -> list[str]:
+        """Why each of these topics may reach nobody (no confirmed subscriber, opted out...)."""
 
 
 class CitizenChannel(Protocol):

@@ -242,3 +242,9 @@ def test_a_message_that_failed_every_retry_is_recorded_on_the_ticket_not_lost(ap
     assert delivery.failed.startswith("ConnectionError") and not delivery.waiting
     app.kemala.steps.tell_citizen("X1", "ticket")  # a late retry of the step sends nothing more
     assert app.channel.posts == []
+
+
+def test_the_recipient_check_covers_every_duty_officer_and_the_operators(app):
+    app.notifier.silent = {"agency-bpbd-duty"}
+    assert app.kemala.unreachable_recipients() == ["agency-bpbd-duty: no confirmed subscriber"]
+    assert len(app.notifier.checked) == len(list(app.kemala.directory)) + 1 and "operators" in app.notifier.checked

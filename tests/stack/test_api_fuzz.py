@@ -43,7 +43,7 @@ def test_concurrent_actions_on_one_ticket_get_200_or_409_and_one_of_them_wins(st
     assert len(ticket.hand_ons()) == 1
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_fuzzing_every_operation_on_the_stack_finds_no_server_error(stack, data):
     ticket_id, holder = _fuzzed_ticket(stack)
