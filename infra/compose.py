@@ -20,6 +20,7 @@ import argparse
 import copy
 import json
 from pathlib import Path
+from typing import Any
 
 from chalice.utils import to_cfn_resource_name
 
@@ -53,7 +54,7 @@ def _topic(resources: dict, logical: str, name: str, sms: str | None = None) -> 
         }
 
 
-def as_fn_sub(value):
+def as_fn_sub(value: Any) -> Any:
     """Every string with a `${...}` placeholder as `Fn::Sub`, so CloudFormation fills it in."""
     if isinstance(value, dict):
         return {k: as_fn_sub(v) for k, v in value.items()}
@@ -82,7 +83,8 @@ def _function_resources(resources: dict, stage: str) -> None:
         }
         function = resources.setdefault(logical, {}).setdefault("Properties", {})
         function["LoggingConfig"] = {"LogGroup": {"Ref": f"{logical}LogGroup"}}
-        resources[role] = {"Properties": {"Policies": [{"PolicyName": f"{role}Policy", "PolicyDocument": as_fn_sub(policy)}]}}
+        document = as_fn_sub(policy)
+        resources[role] = {"Properties": {"Policies": [{"PolicyName": f"{role}Policy", "PolicyDocument": document}]}}
 
 
 def _gateway_responses() -> dict:

@@ -29,9 +29,9 @@ CONTENT_TYPES = ["application/x-www-form-urlencoded", "application/json", "appli
                  "text/plain", "multipart/form-data; boundary=x", ""]
 
 url_text = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=80)
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-                           lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
-                           max_leaves=12)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4), max_leaves=12)
 
 
 @dataclass(frozen=True)

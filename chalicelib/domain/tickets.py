@@ -39,8 +39,8 @@ class Status(str, enum.Enum):
 
 
 WITH_AGENCY = {Status.NOTIFIED, Status.ACKNOWLEDGED, Status.ANSWERED}
-HAND_ON_LIMIT = 2  # hand-ons between agencies before the triage desk decides where a ticket belongs
 FINISHED = {Status.RESOLVED, Status.CLOSED}
+HAND_ON_LIMIT = 2  # hand-ons between agencies before the triage desk decides where a ticket belongs
 
 _ALLOWED: dict[Status, set[Status]] = {
     Status.RECEIVED: {Status.CLASSIFIED},

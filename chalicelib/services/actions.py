@@ -103,7 +103,8 @@ class AgencyActions:
                 raise InvalidTransitionError(f"ticket {ticket_id} is with {ticket.agency}; {by} cannot hand it on")
             target, note = to, reason
             if by != TRIAGE and ticket.would_bounce(to):
-                target, note = TRIAGE, f"pengalihan berulang ke {to}, diputuskan meja triase" + (f": {reason}" if reason else "")
+                target = TRIAGE
+                note = f"pengalihan berulang ke {to}, diputuskan meja triase" + (f": {reason}" if reason else "")
             agency = c.directory[target]
             region = ticket.classification.region if ticket.classification else None
             ticket.reassign(target, deadlines_for(c, ticket, agency), c.clock(), by, note,

@@ -43,7 +43,9 @@ def api(monkeypatch):
 
 def url(action: str, agency: str = "DINKES", ticket_id: str = "X1", sig: str | None = None, expires: int | None = None):
     link = SignedLink(ticket_id, action, agency, expires or int(time.time()) + 3600)
-    return link.url("", SECRET) if sig is None else f"/tickets/{ticket_id}/{action}?agency={agency}&exp={link.expires}&sig={sig}"
+    if sig is None:
+        return link.url("", SECRET)
+    return f"/tickets/{ticket_id}/{action}?agency={agency}&exp={link.expires}&sig={sig}"
 
 
 def message(response) -> str:

@@ -8,7 +8,7 @@ from chalicelib.domain.directory import load_directory
 from local.aws import ACCOUNT, REGION
 from local.observe import sent_emails
 from tests.stack.conftest import wait_until
-from tests.stack.helpers import repo, waiting
+from tests.stack.helpers import finish, repo, waiting
 
 
 def test_the_agency_gets_an_html_email_with_the_citizens_words_escaped_and_only_kemalas_links(stack):
@@ -18,11 +18,13 @@ def test_the_agency_gets_an_html_email_with_the_citizens_words_escaped_and_only_
     ticket_id = f"X{post.id}"
     wait_until(lambda: waiting(ticket_id))
     agency = load_directory()[repo.get(ticket_id).agency]
-    (email,) = wait_until(lambda: [e for e in sent_emails(REGION, ACCOUNT) if ticket_id in e.subject and "Aduan baru" in e.subject])
+    (email,) = wait_until(lambda: [e for e in sent_emails(REGION, ACCOUNT)
+                                   if ticket_id in e.subject and "Aduan baru" in e.subject])
     assert email.to == (agency.email,)
     hrefs = re.findall(r'href="([^"]+)"', email.html)
     assert len(hrefs) == 4 and all(h.startswith(f"{stack.api_url}/tickets/{ticket_id}/") for h in hrefs)
     assert "&lt;b&gt;parah&lt;/b&gt;" in email.html and "evil.example&quot;&gt;klik" in email.html
+    finish(stack, ticket_id)
 
 
 def test_the_recipient_check_names_a_topic_that_reaches_nobody_and_an_opted_out_phone(stack):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from chalicelib.domain.tickets import Status
 from tests import fuzzing
 from tests.stack.conftest import wait_until
-from tests.stack.helpers import link, link_secret, repo, waiting
+from tests.stack.helpers import finish, link, link_secret, repo, waiting
 
 
 def _new_ticket(stack, text: str) -> tuple[str, str]:
@@ -41,6 +42,7 @@ def test_concurrent_actions_on_one_ticket_get_200_or_409_and_one_of_them_wins(st
     ticket = repo.get(ticket_id)
     assert ticket.agency in targets and ticket.status is Status.ASSIGNED
     assert len(ticket.hand_ons()) == 1
+    finish(stack, ticket_id)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
@@ -54,6 +56,13 @@ def test_fuzzing_every_operation_on_the_stack_finds_no_server_error(stack, data)
 
 
 _FUZZED: list[tuple[str, str]] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _finish_fuzzed(stack):
+    yield
+    for ticket_id, _ in _FUZZED:
+        finish(stack, ticket_id)
 
 
 def _fuzzed_ticket(stack) -> tuple[str, str]:
