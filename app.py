@@ -13,11 +13,15 @@ from chalicelib.bootstrap import kemala, logger, metrics
 from chalicelib.domain import links
 from chalicelib.http import views
 from chalicelib.http.errors import as_http_errors
+from chalicelib.http.open311 import open311
+from chalicelib.http.workspace import workspace
 
 app = Chalice(app_name="kemala")
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context))
 app.register_middleware(ConvertToMiddleware(metrics.log_metrics))
 _HTML = {"Content-Type": "text/html; charset=utf-8"}
+app.register_blueprint(workspace)  # the web workspace: sign-in, queues, overview, report
+app.register_blueprint(open311)  # Open311 GeoReport v2
 
 
 # --- Intake -------------------------------------------------------------------------------------
@@ -134,3 +138,4 @@ def _signed_link(ticket_id: str, action: str) -> tuple[str, str]:
     if not links.is_valid(bootstrap.link_secret(), ticket_id, action, agency, sig):
         raise ForbiddenError("Tautan tidak sah untuk tiket dan instansi ini")
     return agency, sig
+

@@ -5,7 +5,8 @@ it out for `chalice package --merge-template`, and the embedded local stack crea
 topics, secrets and state machine from the same dict. It inlines `workflow.asl.json` as the state
 machine's Definition and adds, per directory agency, three SNS topics (alerts and reminders by e-mail,
 its head by e-mail, its duty officer by SMS for emergencies) and one per regency/city government (for
-copies of complaints in its area).
+copies of complaints in its area), and the user pool's groups: one per agency (the triage desk is one),
+`GOVERNOR_OFFICE` and `ADMIN`.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import copy
 import json
 from pathlib import Path
 
+from chalicelib.domain.access import ADMIN, GOVERNOR_OFFICE
 from chalicelib.domain.directory import load_directory
 
 INFRA_DIR = Path(__file__).resolve().parent
@@ -49,6 +51,11 @@ def merge_template(stage: str) -> dict:
         _topic(resources, f"Agency{agency.code}Duty", AGENCY_TOPIC_NAME % agency.duty_topic, "sms", agency.duty_phone)
     for office in directory.regions.values():
         _topic(resources, f"Region{office.code}", REGION_TOPIC_NAME % office.topic, "email", office.email)
+    for group in [*directory.codes(), GOVERNOR_OFFICE, ADMIN]:
+        resources[f"Group{group.title().replace('_', '')}"] = {
+            "Type": "AWS::Cognito::UserPoolGroup",
+            "Properties": {"GroupName": group, "UserPoolId": {"Ref": "UserPool"}},
+        }
     return template
 
 

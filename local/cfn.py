@@ -66,6 +66,7 @@ class Provisioner:
     """Creates the template's resources on the emulator, in dependency-friendly order."""
 
     ORDER = ["AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::SNS::Subscription", "AWS::SecretsManager::Secret",
+             "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolGroup",
              "AWS::StepFunctions::StateMachine"]
 
     def __init__(self, session, resolver: Resolver) -> None:
@@ -74,6 +75,8 @@ class Provisioner:
         self._creators: dict[str, Callable[[str, dict], None]] = {
             "AWS::DynamoDB::Table": self._table, "AWS::SNS::Topic": self._topic,
             "AWS::SNS::Subscription": self._subscription, "AWS::SecretsManager::Secret": self._secret,
+            "AWS::Cognito::UserPool": self._user_pool, "AWS::Cognito::UserPoolClient": self._user_pool_client,
+            "AWS::Cognito::UserPoolGroup": self._user_pool_group,
             "AWS::StepFunctions::StateMachine": self._state_machine,
         }
 
@@ -118,6 +121,26 @@ class Provisioner:
         arn = self._session.client("secretsmanager").create_secret(Name=p["Name"], SecretString=value)["ARN"]
         self._resolver.refs[logical] = arn
         self._resolver.attrs[logical] = {"Id": arn}
+
+    def _user_pool(self, logical: str, props: dict) -> None:
+        p = self._resolver.resolve(props)
+        pool = self._session.client("cognito-idp").create_user_pool(
+            PoolName=p["UserPoolName"], Policies=p["Policies"], AdminCreateUserConfig=p["AdminCreateUserConfig"],
+            UsernameConfiguration=p["UsernameConfiguration"])["UserPool"]
+        self._resolver.refs[logical] = pool["Id"]
+        self._resolver.attrs[logical] = {"Arn": pool["Arn"], "ProviderName": f"cognito-idp/{pool['Id']}"}
+
+    def _user_pool_client(self, logical: str, props: dict) -> None:
+        p = self._resolver.resolve(props)
+        client = self._session.client("cognito-idp").create_user_pool_client(
+            UserPoolId=p["UserPoolId"], ClientName=p["ClientName"], GenerateSecret=p["GenerateSecret"],
+            ExplicitAuthFlows=p["ExplicitAuthFlows"])["UserPoolClient"]
+        self._resolver.refs[logical] = client["ClientId"]
+
+    def _user_pool_group(self, logical: str, props: dict) -> None:
+        p = self._resolver.resolve(props)
+        self._session.client("cognito-idp").create_group(GroupName=p["GroupName"], UserPoolId=p["UserPoolId"])
+        self._resolver.refs[logical] = p["GroupName"]
 
     def _state_machine(self, logical: str, props: dict) -> None:
         # Created through the Step Functions API (not moto's CloudFormation), so that the
