@@ -29,6 +29,10 @@ def run(args: argparse.Namespace) -> int:
 
     stack = LocalStack(sla={"RESPONSE_SLA_SECONDS": args.sla_seconds, "RESOLUTION_SLA_SECONDS": args.resolution_seconds,
                             "LADDER_STEP_SECONDS": args.ladder_seconds}).start()
+    from local.accounts import PASSWORD, create_demo_accounts
+    print(f"Workspace: {stack.api_url}/workspace/login  (password {PASSWORD})")
+    for username, group in create_demo_accounts().items():
+        print(f"  {username:<14} {group}")
     tweets, rejected = load_tweets(Path(args.tweets))
     for reason in rejected:
         print(f"skipped {reason}")
