@@ -22,6 +22,8 @@ def duration(hours: float | None) -> str:
     if hours is None:
         return "-"
     minutes = int(round(abs(hours) * 60))
+    if minutes == 0:
+        return "< 1 m"
     days, rest = divmod(minutes, 24 * 60)
     return f"{days} h {rest // 60} j" if days else f"{rest // 60} j {rest % 60} m"
 

@@ -186,7 +186,7 @@ SORTS = {  # column -> key (ascending); the ranking's default is "responded"
     "p90": lambda f, o: f.p90_response_hours if f.p90_response_hours is not None else _NONE_LAST,
     "resolved": lambda f, o: -f.resolved,
     "resolved_pct": lambda f, o: -(f.resolved_in_time_pct or -1),
-    "backlog": lambda f, o: -o.backlog.get(f.agency, (0, None))[0],
+    "backlog": lambda f, o: -f.open,
 }
 
 

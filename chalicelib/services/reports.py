@@ -2,13 +2,13 @@
 
 Both evaluate the complaints received in a period (read month by month through the `month`
 index) from their recorded history, as of the end of the period or now, whichever is earlier:
-a past month gives the same figures every time it is asked for. The open backlog on the
-overview is today's, read through the `queue` index.
+a past month gives the same figures every time it is asked for. The open backlog is that of the
+period's complaints (each agency's whole open queue is one click away, through the `queue` index).
 """
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from chalicelib.domain.access import User, require_overview
@@ -29,7 +29,6 @@ class Overview:
     as_of: datetime
     agencies: list[AgencyFigures]
     tickets: list[Ticket]
-    backlog: dict[str, tuple[int, datetime | None]] = field(default_factory=dict)  # agency -> (open, oldest due)
 
     def per_day(self) -> dict[str, int]:
         counts = Counter(f"{t.received_at.astimezone(WIB):%Y-%m-%d}" for t in self.tickets)
@@ -76,7 +75,7 @@ class Reports:
         a = self._c.directory[agency]
         return self._c.sla.deadlines(a.sla, urgency, a.ladder_hours, start)
 
-    def evaluate(self, start: date, end: date, with_backlog: bool = True) -> Overview:
+    def evaluate(self, start: date, end: date) -> Overview:
         """The figures of complaints received from `start` to `end` (WIB days, inclusive)."""
         first = datetime.combine(start, time.min, WIB)
         after = datetime.combine(end + timedelta(days=1), time.min, WIB)
@@ -85,12 +84,7 @@ class Reports:
                    if first <= t.received_at < after]
         figures = evaluate(tickets, self._deadlines, as_of)
         ranked = sorted(figures.values(), key=lambda f: (-(f.responded_in_time_pct or 0), f.agency))
-        overview = Overview(start, end, as_of, ranked, tickets)
-        if with_backlog:
-            for f in ranked:
-                queue = self._queries.open_for(f.agency)
-                overview.backlog[f.agency] = (len(queue), min((q.received_at for q in queue), default=None))
-        return overview
+        return Overview(start, end, as_of, ranked, tickets)
 
     def overview(self, user: User, start: date, end: date) -> Overview:
         require_overview(user)
@@ -99,4 +93,4 @@ class Reports:
     def monthly(self, user: User, month: str) -> Overview:
         """The Pergub 13/2018 report of a month: backlog and oldest open as of the month's end."""
         require_overview(user)
-        return self.evaluate(*month_bounds(month), with_backlog=False)
+        return self.evaluate(*month_bounds(month))

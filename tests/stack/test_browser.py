@@ -47,6 +47,8 @@ def test_an_agency_works_a_ticket_in_the_browser(stack, accounts, browser):
     page = sign_in(browser, stack, "dpubmck")
     assert "Antrean" in page.inner_text("h1")
     page.screenshot(path=SHOTS / "queue.png", full_page=True)
+    phone = sign_in(browser, stack, "dpubmck", phone=True)
+    phone.screenshot(path=SHOTS / "queue-phone.png", full_page=True)
     page.click(f"text={ticket_id}")
     page.screenshot(path=SHOTS / "ticket.png", full_page=True)
     page.click("text=Konfirmasi penerimaan")
@@ -60,8 +62,6 @@ def test_an_agency_works_a_ticket_in_the_browser(stack, accounts, browser):
     page.click("button:has-text('Nyatakan selesai')")
     assert "dinyatakan selesai" in page.inner_text(".done")
     page.screenshot(path=SHOTS / "ticket-resolved.png", full_page=True)
-    phone = sign_in(browser, stack, "dpubmck", phone=True)
-    phone.screenshot(path=SHOTS / "queue-phone.png", full_page=True)
 
 
 def test_another_agencys_ticket_is_refused_in_the_browser(stack, accounts, browser):
