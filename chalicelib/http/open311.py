@@ -55,7 +55,8 @@ def _params() -> dict[str, str]:
     return params
 
 
-@open311.route("/open311/v2/{name}", methods=["GET", "POST"], content_types=["application/x-www-form-urlencoded", "application/json"])
+@open311.route("/open311/v2/{name}", methods=["GET", "POST"],
+               content_types=["application/x-www-form-urlencoded", "application/json"])
 def collection(name):
     params, method = _params(), open311.current_request.method
 

@@ -8,7 +8,6 @@ import csv
 import functools
 import io
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from urllib.parse import parse_qs, quote
 
 from chalice import Blueprint, NotFoundError, Response, UnauthorizedError
@@ -22,7 +21,7 @@ from chalicelib.http.auth import expired_cookie, session_cookie, user_of
 from chalicelib.http.errors import as_http_errors
 from chalicelib.http.pages import HERE, html, redirect
 from chalicelib.http.views import public_status
-from chalicelib.services.ports import InvalidTokenError, LoginFailedError, TicketNotFoundError
+from chalicelib.services.ports import ConcurrentUpdateError, InvalidTokenError, LoginFailedError, TicketNotFoundError
 from chalicelib.services.reports import RESPONSE_BUCKETS, Overview
 from chalicelib.services.workspace import ACTIONS, QueueFilter
 from chalicelib.settings import get_settings
@@ -85,6 +84,8 @@ def page(handler):
             return html("error.html", 400, user=user, message=str(error))
         except InvalidTransitionError as error:
             return html("error.html", 409, user=user, message=f"Tindakan ditolak: {error}")
+        except ConcurrentUpdateError as error:
+            return html("error.html", 409, user=user, message=f"Tiket {error.args[0]} sedang diperbarui; coba lagi")
     return wrapped
 
 

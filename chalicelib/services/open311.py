@@ -96,8 +96,9 @@ class Open311:
         found = []
         for month in reversed(months_between(start.astimezone(WIB).date(), end.astimezone(WIB).date())):
             for ticket in self._queries.received_in(month):
-                if (start <= ticket.received_at <= end and (not wanted.service_code or ticket.agency == wanted.service_code)
-                        and (not wanted.status or ("closed" if ticket.status in FINISHED else "open") == wanted.status)):
+                status = "closed" if ticket.status in FINISHED else "open"
+                if (start <= ticket.received_at <= end and wanted.service_code in ("", ticket.agency)
+                        and wanted.status in ("", status)):
                     found.append(ticket)
         found.sort(key=lambda t: t.received_at, reverse=True)
         return [self.record(t) for t in found[:MAX_RESULTS]]

@@ -7,6 +7,7 @@ period's complaints (each agency's whole open queue is one click away, through t
 """
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -44,7 +45,7 @@ class Overview:
         for f in self.agencies:
             counts = [0] * (len(RESPONSE_BUCKETS) + 1)
             for hours in f.response_hours:
-                counts[next((i for i, edge in enumerate(RESPONSE_BUCKETS) if hours <= edge), len(RESPONSE_BUCKETS))] += 1
+                counts[bisect.bisect_left(RESPONSE_BUCKETS, hours)] += 1
             result[f.agency] = counts
         return result
 

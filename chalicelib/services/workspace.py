@@ -14,9 +14,10 @@ from chalicelib.domain.messages import WIB
 from chalicelib.domain.tickets import Ticket
 from chalicelib.services.actions import AgencyActions
 from chalicelib.services.collaborators import Collaborators
-from chalicelib.services.ports import QueueItem, TicketQueries
+from chalicelib.services.ports import ConcurrentUpdateError, QueueItem, TicketQueries
 
 ACTIONS = ("acknowledge", "answer", "resolve", "reassign", "close")
+ATTEMPTS = 3  # a person's action is tried again on a fresh copy while workflow steps write the same ticket
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,8 @@ class QueueFilter:
     def keeps(self, item: QueueItem) -> bool:
         received = item.received_at.astimezone(WIB).date()
         words = self.search.lower().split()
-        return ((not self.status or item.status == self.status) and (not self.urgency or item.urgency == self.urgency)
-                and (not self.region or item.region == self.region) and (not self.channel or item.channel == self.channel)
+        return (self.status in ("", item.status) and self.urgency in ("", item.urgency)
+                and self.region in ("", item.region) and self.channel in ("", item.channel)
                 and (self.since is None or received >= self.since) and (self.until is None or received <= self.until)
                 and all(w in f"{item.ticket_id} {item.text}".lower() for w in words))
 
@@ -64,6 +65,15 @@ class Workspace:
 
     def act(self, user: User, ticket_id: str, action: str, fields: dict[str, str]) -> Ticket:
         """One lifecycle action by the user's agency on a ticket it holds; `fields`: text, note, to, reason."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return self._act_once(user, ticket_id, action, fields)
+            except ConcurrentUpdateError:
+                if attempt == ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _act_once(self, user: User, ticket_id: str, action: str, fields: dict[str, str]) -> Ticket:
         require_act(user, self._c.tickets.get(ticket_id))
         agency, actions = user.agency or "", self._actions
         if action == "acknowledge":

@@ -57,7 +57,8 @@ def test_another_agency_is_refused_everywhere_with_a_message(stack, accounts, ro
 
 def test_without_a_valid_session_nothing_is_shown(stack, accounts, road):
     url = stack.api_url
-    assert requests.get(f"{url}/workspace/queue", allow_redirects=False).headers["Location"].startswith("/workspace/login")
+    anonymous = requests.get(f"{url}/workspace/queue", allow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["Location"].startswith("/workspace/login")
     assert requests.get(f"{url}/api/tickets/{road}").status_code == 401
     token = signed_in(stack, "dpubmck").cookies.get("kemala_session")
     header, claims, signature = token.split(".")
@@ -103,3 +104,25 @@ def test_open311_answers_in_the_specs_formats_without_personal_data(stack, accou
     assert refused.status_code == 403 and refused.json()[0]["description"] == "api_key tidak sah"
     assert requests.get(f"{url}/requests/NOPE.json").status_code == 404
     assert requests.get(f"{url}/requests.json", params={"start_date": "kemarin"}).status_code == 400
+
+
+def test_the_triage_desk_routes_and_closes_what_reaches_it(stack, accounts):
+    chatter = file_complaint(stack, "Terima kasih banyak Pak Gubernur, semangat terus", "TRIAGE")
+    vague = file_complaint(stack, "Tolong dong diperhatikan ya", "TRIAGE")
+    triage = signed_in(stack, "triase")
+    assert chatter in triage.get(f"{stack.api_url}/workspace/queue").text
+    closed = triage.post(f"{stack.api_url}/workspace/tickets/{chatter}/close", data={"reason": "ucapan terima kasih"})
+    assert closed.status_code == 200 and "ditutup sebagai bukan aduan" in closed.text
+    routed = triage.post(f"{stack.api_url}/workspace/tickets/{vague}/reassign",
+                         data={"to": "DISHUB", "reason": "lalu lintas"})
+    assert routed.status_code == 200 and repo.get(vague).agency == "DISHUB"
+    assert repo.get(chatter).status is Status.CLOSED
+
+
+def test_only_the_admin_manages_users(stack, accounts):
+    admin = signed_in(stack, "admin")
+    created = admin.post(f"{stack.api_url}/workspace/users",
+                         data={"username": "petugas-dishub", "password": "Rahasia-Dishub-1", "group": "DISHUB"})
+    assert created.status_code == 200 and "petugas-dishub" in created.text
+    assert signed_in(stack, "petugas-dishub", "Rahasia-Dishub-1").get(f"{stack.api_url}/workspace/queue").status_code == 200
+    assert signed_in(stack, "biro-gubernur").get(f"{stack.api_url}/workspace/users").status_code == 403

@@ -12,9 +12,9 @@ ROAD = "Jalan rusak parah berlubang besar di Jl. Pemuda Semarang, sudah dua bula
 HEALTH = "Puskesmas Kedungmundu Semarang kehabisan obat, pasien disuruh beli sendiri di apotek"
 
 
-def signed_in(stack, username: str) -> requests.Session:
+def signed_in(stack, username: str, password: str = PASSWORD) -> requests.Session:
     session = requests.Session()
-    response = session.post(f"{stack.api_url}/workspace/login", data={"username": username, "password": PASSWORD},
+    response = session.post(f"{stack.api_url}/workspace/login", data={"username": username, "password": password},
                             allow_redirects=False)
     assert response.status_code == 303, response.text
     return session
