@@ -13,6 +13,7 @@ from chalicelib.bootstrap import kemala, logger, metrics
 from chalicelib.domain import links
 from chalicelib.http import views
 from chalicelib.http.errors import as_http_errors
+from chalicelib.http.governor import governor
 from chalicelib.http.open311 import open311
 from chalicelib.http.workspace import workspace
 
@@ -20,7 +21,8 @@ app = Chalice(app_name="kemala")
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context))
 app.register_middleware(ConvertToMiddleware(metrics.log_metrics))
 _HTML = {"Content-Type": "text/html; charset=utf-8"}
-app.register_blueprint(workspace)  # the web workspace: sign-in, queues, overview, report
+app.register_blueprint(workspace)  # the web workspace: sign-in, queues, tickets, users
+app.register_blueprint(governor)  # the governor's office: overview and the monthly report
 app.register_blueprint(open311)  # Open311 GeoReport v2
 
 
