@@ -60,7 +60,7 @@ def timed(label: str, call, runs: int = 3) -> None:
         began = time.perf_counter()
         call()
         times.append(time.perf_counter() - began)
-    print(f"{label:<40} median {statistics.median(times) * 1000:8.0f} ms  max {max(times) * 1000:8.0f} ms")
+    print(f"{label:<40} median {statistics.median(times) * 1000:8.0f} ms  max {max(times) * 1000:8.0f} ms", flush=True)
 
 
 def main() -> None:
@@ -73,7 +73,7 @@ def main() -> None:
     create_demo_accounts()
     began = time.perf_counter()
     load(n, c)
-    print(f"loaded {n} tickets in {time.perf_counter() - began:.0f} s")
+    print(f"loaded {n} tickets in {time.perf_counter() - began:.0f} s", flush=True)
     session = requests.Session()
     session.post(f"{stack.api_url}/workspace/login", data={"username": "biro-gubernur", "password": "Kemala-Demo-2026"})
     month = f"{datetime.now(timezone.utc) - timedelta(days=40):%Y-%m}"
