@@ -14,10 +14,9 @@ from chalicelib.domain.messages import WIB
 from chalicelib.domain.tickets import Ticket
 from chalicelib.services.actions import AgencyActions
 from chalicelib.services.collaborators import Collaborators
-from chalicelib.services.ports import ConcurrentUpdateError, QueueItem, TicketQueries
+from chalicelib.services.ports import QueueItem, TicketQueries
 
 ACTIONS = ("acknowledge", "answer", "resolve", "reassign", "close")
-ATTEMPTS = 3  # a person's action is tried again on a fresh copy while workflow steps write the same ticket
 
 
 @dataclass(frozen=True)
@@ -65,15 +64,6 @@ class Workspace:
 
     def act(self, user: User, ticket_id: str, action: str, fields: dict[str, str]) -> Ticket:
         """One lifecycle action by the user's agency on a ticket it holds; `fields`: text, note, to, reason."""
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                return self._act_once(user, ticket_id, action, fields)
-            except ConcurrentUpdateError:
-                if attempt == ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
-
-    def _act_once(self, user: User, ticket_id: str, action: str, fields: dict[str, str]) -> Ticket:
         require_act(user, self._c.tickets.get(ticket_id))
         agency, actions = user.agency or "", self._actions
         if action == "acknowledge":
