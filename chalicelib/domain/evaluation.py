@@ -51,10 +51,14 @@ def spells(ticket: Ticket, deadlines_of: DeadlinesOf, until: datetime) -> list[S
     urgency = ticket.classification.urgency if ticket.classification else "NORMAL"
     result: list[Spell] = []
     assigned_at: datetime | None = None
+    previous: Status | None = None
     for entry in ticket.history:
         if entry.at > until:
             break
         current = result[-1] if result and result[-1].ended_at is None else None
+        moved, previous = entry.status is not previous, entry.status  # an escalation repeats the status
+        if not moved:
+            continue
         if entry.status is Status.ASSIGNED:
             if current:
                 current.ended_at, current.handed_on = entry.at, True

@@ -52,7 +52,8 @@ def independent(tickets: list[Ticket], until: datetime) -> dict:
     out: dict = {}
     for ticket in tickets:
         history = [h for h in ticket.history if h.at <= until]
-        starts = [i for i, h in enumerate(history) if h.status is Status.NOTIFIED]
+        starts = [i for i, h in enumerate(history) if h.status is Status.NOTIFIED
+                  and history[i - 1].status is Status.ASSIGNED]
         for n, i in enumerate(starts):
             agency = history[i].agency
             assigned = max(h.at for h in history[:i] if h.status is Status.ASSIGNED)
@@ -117,6 +118,20 @@ def test_closing_without_answering_does_not_count_as_responding_in_time():
     figures = evaluate([ticket], deadlines_of, at + timedelta(days=1))
     assert figures["DPUBMCK"].responded_in_time_pct == 0.0
     assert (figures["DPUBMCK"].handed_on, figures["DINKES"].handed_in) == (1, 1)
+
+
+def test_an_escalation_is_not_a_new_spell():
+    at = T0
+    ticket = Ticket("X1", "x", "1", "aduan", at)
+    ticket.classify(Classification("DPUBMCK", None, "NORMAL", 0.9), at)
+    ticket.assign("DPUBMCK", deadlines_of("DPUBMCK", "NORMAL", at), at)
+    ticket.mark_notified(at)
+    ticket.escalate(1, "response", at + timedelta(hours=30))
+    ticket.acknowledge("DPUBMCK", at + timedelta(hours=31))
+    ticket.escalate(1, "resolution", at + timedelta(hours=130))
+    figures = evaluate([ticket], deadlines_of, at + timedelta(days=10))["DPUBMCK"]
+    assert (figures.received, figures.handed_in, figures.responded_in_time, figures.open) == (1, 0, 0, 1)
+    assert figures.median_response_hours == 31 and figures.escalations == {1: 2}
 
 
 def test_percentile_is_nearest_rank():
