@@ -93,7 +93,7 @@ def _build() -> Kemala:
         sla=settings.sla,
         own_accounts=frozenset({settings.x_handle.lower()}),
         queries=DynamoTicketQueries(),
-        identity=CognitoIdentity(boto3.client("cognito-idp"), settings.user_pool),
+        identity=CognitoIdentity(_LazyClient("cognito-idp"), settings.user_pool),
         open311_key=open311_key,
     ))
 
