@@ -5,9 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt requirements-checkov.txt | cksum | cut -d' ' -f1)
 STAGE  ?= dev
 TWEETS ?= local/sample_tweets.jsonl
+CHROMIUM := /usr/bin/chromium
 export AWS_DEFAULT_REGION ?= ap-southeast-3
 
-.PHONY: install run replay scenario test package bench-cold-start cost bench-replay bench-routing train clean
+.PHONY: install run replay scenario test package bench-cold-start cost bench-replay bench-routing bench-workspace train clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +21,9 @@ $(STAMP):
 
 install: $(STAMP)
 
+$(CHROMIUM):  ## Debian's Chromium for the browser tests (Playwright drives it; no browser download)
+	apt-get update -qq && apt-get install -y --no-install-recommends chromium
+
 run: install  ## the main job on the embedded local stack (Ctrl-C to stop)
 	$(BIN)/python -m local run
 
@@ -30,7 +34,7 @@ scenario: install  ## make scenario FILE=path.jsonl [RESPONSE_SLA=s] [RESOLUTION
 	$(BIN)/python -m local scenario $(FILE) $(if $(RESPONSE_SLA),--response-sla $(RESPONSE_SLA)) \
 		$(if $(RESOLUTION_SLA),--resolution-sla $(RESOLUTION_SLA)) $(if $(LADDER_STEP),--ladder-step $(LADDER_STEP))
 
-test: install  ## the whole test suite (includes chalice package + cfn-lint)
+test: install $(CHROMIUM)  ## the whole test suite (includes chalice package + cfn-lint, browser tests)
 	$(BIN)/python -m pytest
 
 package: install  ## build/package-$(STAGE)/: sam.json + deployment.zip (no boto3, with bytecode), validated by cfn-lint
@@ -51,6 +55,9 @@ bench-replay: install  ## replays 200 and 1,000 tweets in one run: seconds, memo
 
 bench-routing: install  ## routing accuracy, calibration and speed per register on the held-out split, team sets, ../shared/dev
 	$(BIN)/python bench/routing.py
+
+bench-workspace: install  ## load N=100000 tickets into the local stack, print queue/overview/report latency
+	$(BIN)/python bench/workspace.py $(or $(N),100000)
 
 train: install  ## rebuild the routing model (scikit-learn, cross-validated): make train [CORRECTIONS=corrections.jsonl]
 	$(BIN)/python -m chalicelib.cli train $(if $(CORRECTIONS),--corrections $(CORRECTIONS))

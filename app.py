@@ -14,12 +14,18 @@ from chalicelib.domain import links
 from chalicelib.http import inputs, views
 from chalicelib.http.errors import as_http_errors
 from chalicelib.http.security import secure_responses
+from chalicelib.http.governor import governor
+from chalicelib.http.open311 import open311
+from chalicelib.http.workspace import workspace
 
 app = Chalice(app_name="kemala")
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context))
 app.register_middleware(ConvertToMiddleware(metrics.log_metrics))
 app.register_middleware(secure_responses, "http")
 _HTML = {"Content-Type": "text/html; charset=utf-8"}
+app.register_blueprint(workspace)  # the web workspace: sign-in, queues, tickets, users
+app.register_blueprint(governor)  # the governor's office: overview and the monthly report
+app.register_blueprint(open311)  # Open311 GeoReport v2
 
 
 # --- Intake -------------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ import botocore.session
 from aws_lambda_powertools import Logger, Metrics
 
 from chalicelib.adapters.channels import ChannelRegistry
+from chalicelib.adapters.cognito import CognitoIdentity
 from chalicelib.adapters.dynamodb import (
-    DynamoCheckpointStore, DynamoCorrectionStore, DynamoTicketRepository, use_tables,
+    DynamoCheckpointStore, DynamoCorrectionStore, DynamoTicketQueries, DynamoTicketRepository, use_tables,
 )
 from chalicelib.adapters.notifications import AgencyNotifier, mailboxes
 from chalicelib.adapters.workflow import StepFunctionsWorkflow
@@ -41,6 +42,10 @@ def link_secret() -> str:
     from aws_lambda_powertools.utilities import parameters  # imports boto3: only functions that sign links pay
 
     return parameters.get_secret(get_settings().link_secret, max_age=_SECRET_MAX_AGE)
+
+
+def open311_key() -> str:
+    return parameters.get_secret(get_settings().open311_api_key_secret, max_age=_SECRET_MAX_AGE)
 
 
 def action_url(ticket: Ticket, action: str) -> str:
@@ -92,6 +97,9 @@ def _build() -> Kemala:
         clock=now,
         sla=settings.sla,
         own_accounts=frozenset({settings.x_handle.lower()}),
+        queries=DynamoTicketQueries(),
+        identity=CognitoIdentity(_LazyClient("cognito-idp"), settings.user_pool),
+        open311_key=open311_key,
     ))
 
 

@@ -33,6 +33,26 @@ class Tables:
 
 
 @dataclass(frozen=True)
+class UserPool:
+    """The Cognito user pool the workspace signs people in with, and where its signing keys are."""
+
+    pool_id: str
+    client_id: str
+    region: str
+    jwks_url: str  # the pool's public keys; the local stack serves them from the emulator
+
+    @property
+    def issuer(self) -> str:
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.pool_id}"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "UserPool":
+        pool_id, region = env.get("USER_POOL_ID", ""), env.get("AWS_REGION", "ap-southeast-3")
+        jwks = env.get("USER_POOL_JWKS_URL") or f"https://cognito-idp.{region}.amazonaws.com/{pool_id}/.well-known/jwks.json"
+        return cls(pool_id, env.get("USER_POOL_CLIENT_ID", ""), region, jwks)
+
+
+@dataclass(frozen=True)
 class Settings:
     stage: str
     tables: Tables
@@ -49,6 +69,8 @@ class Settings:
     public_base_url: str
     poll_max_pages: int
     sla: SlaPolicy
+    user_pool: "UserPool"
+    open311_api_key_secret: str
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -73,6 +95,8 @@ class Settings:
             public_base_url=env.get("PUBLIC_BASE_URL", "").rstrip("/"),
             poll_max_pages=int(env.get("POLL_MAX_PAGES", "10")),
             sla=SlaPolicy(seconds("RESPONSE_SLA_SECONDS"), seconds("RESOLUTION_SLA_SECONDS"), seconds("LADDER_STEP_SECONDS")),
+            user_pool=UserPool.from_env(env),
+            open311_api_key_secret=env.get("OPEN311_API_KEY_SECRET", f"kemala-{stage}-open311-api-key"),
         )
 
 

@@ -12,7 +12,8 @@ no e-mail subscription and no unsubscribe link.
 Each function's role gets its `.chalice/policy-*.json` (the one source of its permissions, written
 with `${Stage}`, `${AWS::Region}`, `${AWS::AccountId}` and `${AWS::Partition}`) as `Fn::Sub`, so a
 stage's functions name only that stage's resources; each function logs to its own log group
-`/aws/lambda/kemala-<stage>-<function>`, created here with a retention.
+`/aws/lambda/kemala-<stage>-<function>`, created here with a retention. It also adds the user pool's groups: one per agency (the triage desk is one),
+`GOVERNOR_OFFICE` and `ADMIN`.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from typing import Any
 
 from chalice.utils import to_cfn_resource_name
 
+from chalicelib.domain.access import ADMIN, GOVERNOR_OFFICE
 from chalicelib.domain.directory import load_directory
 from chalicelib.http.security import SECURITY_HEADERS
 
@@ -107,6 +109,11 @@ def merge_template(stage: str) -> dict:
         _topic(resources, f"Agency{agency.code}Duty", AGENCY_TOPIC_NAME % agency.duty_topic, sms=agency.duty_phone)
     for office in directory.regions.values():
         _topic(resources, f"Region{office.code}", REGION_TOPIC_NAME % office.topic)
+    for group in [*directory.codes(), GOVERNOR_OFFICE, ADMIN]:
+        resources[f"Group{group.title().replace('_', '')}"] = {
+            "Type": "AWS::Cognito::UserPoolGroup",
+            "Properties": {"GroupName": group, "UserPoolId": {"Ref": "UserPool"}},
+        }
     _function_resources(resources, stage)
     resources["RestAPI"]["Properties"]["GatewayResponses"] = _gateway_responses()
     return template

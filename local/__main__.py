@@ -22,6 +22,7 @@ _ACTION_EXAMPLES = {
 
 
 def run(args: argparse.Namespace) -> int:
+    from local.accounts import PASSWORD, create_demo_accounts
     from local.inputs import load_tweets
     from local.observe import TicketWatcher, drain_notifications
     from local.scenario import Scenario
@@ -29,6 +30,9 @@ def run(args: argparse.Namespace) -> int:
 
     stack = LocalStack(sla={"RESPONSE_SLA_SECONDS": args.sla_seconds, "RESOLUTION_SLA_SECONDS": args.resolution_seconds,
                             "LADDER_STEP_SECONDS": args.ladder_seconds}).start()
+    print(f"Workspace: {stack.api_url}/workspace/login  (password {PASSWORD})")
+    for username, group in create_demo_accounts().items():
+        print(f"  {username:<14} {group}")
     tweets, rejected = load_tweets(Path(args.tweets))
     for reason in rejected:
         print(f"skipped {reason}")

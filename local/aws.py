@@ -140,6 +140,49 @@ def _cache_parsing() -> None:
     result_path.parse = lru_cache(maxsize=4096)(result_path.parse)
 
 
+def _speed_up_index_queries() -> None:
+    """moto answers a query on an index by sorting every item of the table, then filtering and
+    sorting the matches again; and it projects INCLUDE attributes by converting the whole item to
+    plain JSON once per attribute. For index queries skip the first sort (the matches are sorted
+    by the index's keys anyway), and project top-level names (all an index projects) directly."""
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.table import Table
+
+    sorted_items, query = Table.all_items, Table.query
+    if getattr(query, "patched", False):  # a second stack in the same process
+        return
+    in_index_query = threading.local()
+
+    def all_items(self):
+        if not getattr(in_index_query, "active", False):
+            return sorted_items(self)
+        return [item for entry in self.items.values()
+                for item in (entry.values() if self.range_key_attr else [entry])]
+
+    def index_query(self, *args, **kwargs):
+        index_name = args[7] if len(args) > 7 else kwargs.get("index_name")  # moto's caller passes it 8th
+        in_index_query.active = bool(index_name)
+        try:
+            return query(self, *args, **kwargs)
+        finally:
+            in_index_query.active = False
+
+    index_query.patched = True
+    Table.all_items, Table.query = all_items, index_query
+
+    general = Item.project
+
+    def project(self, projection_expressions):
+        if any(len(path) != 1 for path in projection_expressions):
+            return general(self, projection_expressions)
+        names = {path[0] for path in projection_expressions}
+        projected = Item(hash_key=self.hash_key, range_key=self.range_key, attrs={})
+        projected.attrs.update({k: v for k, v in self.attrs.items() if k in names})
+        return projected
+
+    Item.project = project
+
+
 class LocalAws:
     """moto's server in this process; `endpoint` is what AWS_ENDPOINT_URL points at."""
 
@@ -166,6 +209,7 @@ class LocalAws:
         LambdaSimpleBackend.invoke = _dispatch
         _speed_up_interpreter(self.endpoint)
         _cache_parsing()
+        _speed_up_index_queries()
         self._role_arn = self.session().client("iam").create_role(
             RoleName="kemala-local-lambda", AssumeRolePolicyDocument=json.dumps({
                 "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",

@@ -67,7 +67,8 @@ class Provisioner:
     """Creates the template's resources on the emulator, in dependency-friendly order."""
 
     ORDER = ["AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::SNS::Subscription", "AWS::SecretsManager::Secret",
-             "AWS::SES::EmailIdentity", "AWS::StepFunctions::StateMachine"]
+             "AWS::SES::EmailIdentity", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
+             "AWS::Cognito::UserPoolGroup", "AWS::StepFunctions::StateMachine"]
 
     def __init__(self, session, resolver: Resolver) -> None:
         self._session = session
@@ -76,6 +77,8 @@ class Provisioner:
             "AWS::DynamoDB::Table": self._table, "AWS::SNS::Topic": self._topic,
             "AWS::SNS::Subscription": self._subscription, "AWS::SecretsManager::Secret": self._secret,
             "AWS::SES::EmailIdentity": self._email_identity,
+            "AWS::Cognito::UserPool": self._user_pool, "AWS::Cognito::UserPoolClient": self._user_pool_client,
+            "AWS::Cognito::UserPoolGroup": self._user_pool_group,
             "AWS::StepFunctions::StateMachine": self._state_machine,
         }
 
@@ -125,6 +128,26 @@ class Provisioner:
         identity = self._resolver.resolve(props["EmailIdentity"])
         self._session.client("sesv2").create_email_identity(EmailIdentity=identity)  # moto verifies it at once
         self._resolver.refs[logical] = identity
+
+    def _user_pool(self, logical: str, props: dict) -> None:
+        p = self._resolver.resolve(props)
+        pool = self._session.client("cognito-idp").create_user_pool(
+            PoolName=p["UserPoolName"], Policies=p["Policies"], AdminCreateUserConfig=p["AdminCreateUserConfig"],
+            UsernameConfiguration=p["UsernameConfiguration"])["UserPool"]
+        self._resolver.refs[logical] = pool["Id"]
+        self._resolver.attrs[logical] = {"Arn": pool["Arn"], "ProviderName": f"cognito-idp/{pool['Id']}"}
+
+    def _user_pool_client(self, logical: str, props: dict) -> None:
+        p = self._resolver.resolve(props)
+        client = self._session.client("cognito-idp").create_user_pool_client(
+            UserPoolId=p["UserPoolId"], ClientName=p["ClientName"], GenerateSecret=p["GenerateSecret"],
+            ExplicitAuthFlows=p["ExplicitAuthFlows"])["UserPoolClient"]
+        self._resolver.refs[logical] = client["ClientId"]
+
+    def _user_pool_group(self, logical: str, props: dict) -> None:
+        p = self._resolver.resolve(props)
+        self._session.client("cognito-idp").create_group(GroupName=p["GroupName"], UserPoolId=p["UserPoolId"])
+        self._resolver.refs[logical] = p["GroupName"]
 
     def _state_machine(self, logical: str, props: dict) -> None:
         # Created through the Step Functions API (not moto's CloudFormation), so that the

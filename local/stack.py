@@ -75,6 +75,7 @@ class LocalStack:
             variables = resource.get("Properties", {}).get("Environment", {}).get("Variables")
             if variables and "Type" not in resource:  # a Chalice function's extra variables
                 os.environ.update({k: resolver.resolve(v) for k, v in variables.items()})
+        os.environ["USER_POOL_JWKS_URL"] = f"{self.aws.endpoint}/{resolver.refs['UserPool']}/.well-known/jwks.json"
         session.client("secretsmanager").put_secret_value(
             SecretId=resolver.refs["XCredentialsSecret"], SecretString=json.dumps(CREDENTIALS))
         self._subscribe_observer(session, template, resolver)

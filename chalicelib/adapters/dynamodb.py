@@ -3,7 +3,10 @@
 Every read and write of Kemala's own tables is in this module. Tickets carry a version
 attribute, so two writers racing on one ticket cannot silently overwrite each other. Saving a
 ticket read earlier sends only the attributes that changed (UpdateItem SET/REMOVE, conditional on
-the version read), not the whole item.
+the version read), not the whole item. Two indexes serve the workspace: `queue` (sparse: only
+open tickets carry `open_agency`; sorted by the next deadline) and `month` (tickets by the WIB
+month they were received, for the overview, the monthly report and Open311), each projecting
+only what its readers use.
 """
 from __future__ import annotations
 
@@ -18,13 +21,15 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
+from chalicelib.domain.messages import WIB
 from chalicelib.domain.sla import Deadlines
 from chalicelib.domain.tickets import (
-    Classification, Correction, Delivery, Escalation, HistoryEntry, MessageKind, Status, Ticket,
+    FINISHED, Classification, Correction, Delivery, Escalation, HistoryEntry, MessageKind, Status, Ticket,
 )
-from chalicelib.services.ports import ConcurrentUpdateError, TicketNotFoundError
+from chalicelib.services.ports import ConcurrentUpdateError, QueueItem, TicketNotFoundError
 from chalicelib.settings import Tables
 
 
@@ -32,9 +37,34 @@ def _is_condition_failure(error: Exception) -> bool:
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
+class QueueIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "queue"
+        projection = IncludeProjection(["status", "received_at", "channel", "text", "classification"])
+
+    open_agency = UnicodeAttribute(hash_key=True)
+    due = UnicodeAttribute(range_key=True)
+
+
+class MonthIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "month"
+        projection = IncludeProjection(["status", "agency", "channel", "text", "classification", "history",
+                                        "escalations", "latest_answer", "resolution_note"])
+
+    month = UnicodeAttribute(hash_key=True)
+    received_at = UTCDateTimeAttribute(range_key=True)
+
+
 class TicketModel(Model):
     class Meta:
         table_name = "bound by use_tables()"
+
+    queue = QueueIndex()
+    by_month = MonthIndex()
+    open_agency = UnicodeAttribute(null=True)  # the holding agency while the ticket is open; absent once finished
+    due = UnicodeAttribute(null=True)  # the running clock's deadline (response until responded, then resolution)
+    month = UnicodeAttribute(null=True)  # YYYY-MM (WIB) of received_at
 
     ticket_id = UnicodeAttribute(hash_key=True)
     channel = UnicodeAttribute()
@@ -105,10 +135,30 @@ def _to_model(ticket: Ticket) -> TicketModel:
                     for key, d in ticket.deliveries.items()},
         history=[{"at": h.at.isoformat(), "status": h.status.value, "actor": h.actor, "note": h.note,
                   "agency": h.agency} for h in ticket.history],
+        month=month_of(ticket.received_at),
     )
+    if ticket.agency and d is not None and ticket.status not in FINISHED:
+        model.open_agency = ticket.agency
+        model.due = (d.resolution_due if ticket.responded else d.response_due).isoformat()
     if ticket.version is not None:
         model.version = ticket.version
     return model
+
+
+def month_of(moment: datetime) -> str:
+    return f"{moment.astimezone(WIB):%Y-%m}"
+
+
+def _classification(value: dict | None) -> Classification | None:
+    return None if value is None else Classification(**value)
+
+
+def _history(model: TicketModel) -> list[HistoryEntry]:
+    return [HistoryEntry(_time(h["at"]), Status(h["status"]), h["actor"], h["note"], h["agency"]) for h in model.history]
+
+
+def _escalations(model: TicketModel) -> list[Escalation]:
+    return [Escalation(e["level"], e["clock"], e["agency"], _time(e["at"])) for e in model.escalations]
 
 
 def _to_ticket(model: TicketModel) -> Ticket:
@@ -116,18 +166,16 @@ def _to_ticket(model: TicketModel) -> Ticket:
     return Ticket(
         ticket_id=model.ticket_id, channel=model.channel, source_id=model.source_id, text=model.text,
         author=model.author, received_at=model.received_at, status=Status(model.status),
-        classification=None if c is None else Classification(**c), agency=model.agency, copy_region=model.copy_region,
+        classification=_classification(c), agency=model.agency, copy_region=model.copy_region,
         deadlines=None if d is None else Deadlines(_time(d["response_due"]), _time(d["resolution_due"]),
                                                    timedelta(seconds=d["ladder_seconds"])),
         notified_at=model.notified_at, acknowledged_at=model.acknowledged_at, answered_at=model.answered_at,
         resolved_at=model.resolved_at, latest_answer=model.latest_answer, resolution_note=model.resolution_note,
         task_token=model.task_token,
-        escalations=[Escalation(e["level"], e["clock"], e["agency"], _time(e["at"])) for e in model.escalations],
+        escalations=_escalations(model),
         deliveries={key: Delivery(MessageKind(v["kind"]), v["text"], v["agency"], list(v["post_ids"]), v["pending"],
                                   v["sent"], v["failed"]) for key, v in model.deliveries.items()},
-        history=[HistoryEntry(_time(h["at"]), Status(h["status"]), h["actor"], h["note"], h["agency"])
-                 for h in model.history],
-        version=model.version,
+        history=_history(model), version=model.version,
     )
 
 
@@ -193,6 +241,25 @@ class DynamoTicketRepository:
 
     def scan_all(self) -> list[Ticket]:
         return [_to_ticket(model) for model in TicketModel.scan()]
+
+
+class DynamoTicketQueries:
+    """The workspace's reads, each one Query on an index."""
+
+    def open_for(self, agency: str) -> list[QueueItem]:
+        items = []
+        for m in TicketModel.queue.query(agency):
+            c = m.classification or {}
+            items.append(QueueItem(m.ticket_id, agency, m.status, _time(m.due), m.received_at, m.channel,
+                                   c.get("urgency", "NORMAL"), c.get("region"), m.text))
+        return items
+
+    def received_in(self, month: str) -> list[Ticket]:
+        return [Ticket(ticket_id=m.ticket_id, channel=m.channel, source_id="", text=m.text, received_at=m.received_at,
+                       status=Status(m.status), classification=_classification(m.classification), agency=m.agency,
+                       latest_answer=m.latest_answer, resolution_note=m.resolution_note,
+                       escalations=_escalations(m), history=_history(m))
+                for m in TicketModel.by_month.query(month)]
 
 
 class DynamoCheckpointStore:

@@ -19,7 +19,8 @@ from chalicelib.domain.tickets import MessageKind, Ticket
 
 WIB = timezone(timedelta(hours=7), "WIB")
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
-_CHANNELS = {"x": "X (Twitter) #KemalaJateng", "web": "situs LaporGub!", "sms": "SMS", "app": "aplikasi LaporGub!"}
+_CHANNELS = {"x": "X (Twitter) #KemalaJateng", "web": "situs LaporGub!", "sms": "SMS", "app": "aplikasi LaporGub!",
+             "api": "Open311 (sistem mitra)"}
 _URGENCY = {"EMERGENCY": "DARURAT", "HIGH": "TINGGI", "NORMAL": "BIASA"}
 _CLOCK_NAME = {"response": "tanggapan", "resolution": "penyelesaian"}
 _CLOCK_VERB = {"response": "ditanggapi", "resolution": "diselesaikan"}

@@ -4,8 +4,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from chalice import BadRequestError, ChaliceViewError, ConflictError, NotFoundError
+from chalice import BadRequestError, ChaliceViewError, ConflictError, ForbiddenError, NotFoundError
 
+from chalicelib.domain.access import AccessDeniedError
 from chalicelib.domain.directory import UnknownAgencyError
 from chalicelib.domain.tickets import InvalidTransitionError
 from chalicelib.services.ports import ConcurrentUpdateError, TicketNotFoundError
@@ -26,6 +27,8 @@ def as_http_errors(ticket_id: str, refused: str) -> Iterator[None]:
         raise NotFoundError(f"Tiket {ticket_id} tidak ditemukan")
     except UnknownAgencyError as error:
         raise BadRequestError(f"Kode instansi tidak dikenal: {error.args[0]}")
+    except AccessDeniedError as error:
+        raise ForbiddenError(str(error))
     except InvalidTransitionError as error:
         raise ConflictError(f"Tiket {ticket_id} {refused}: {error}")
     except ConcurrentUpdateError:

@@ -9,7 +9,7 @@ from chalicelib.domain.directory import Directory
 from chalicelib.domain.sla import SlaPolicy
 from chalicelib.domain.tickets import Classification, Ticket
 from chalicelib.services.ports import (
-    Channels, CheckpointStore, CorrectionStore, Notifier, TicketRepository, Workflow,
+    Channels, CheckpointStore, CorrectionStore, Identity, Notifier, TicketQueries, TicketRepository, Workflow,
 )
 
 Classifier = Callable[[str], Classification]
@@ -30,3 +30,6 @@ class Collaborators:
     clock: Callable[[], datetime]
     sla: SlaPolicy = SlaPolicy()
     own_accounts: frozenset[str] = frozenset()  # Kemala's own accounts on the citizen channels
+    queries: TicketQueries | None = None  # the workspace's index reads
+    identity: Identity | None = None  # the user pool
+    open311_key: Callable[[], str] = lambda: ""  # the api_key Open311 clients file requests with

@@ -10,17 +10,28 @@ from chalicelib.domain.tickets import Ticket
 from chalicelib.services.actions import AgencyActions
 from chalicelib.services.collaborators import Collaborators
 from chalicelib.services.intake import Intake
+from chalicelib.services.open311 import Open311
 from chalicelib.services.pipeline import WorkflowSteps
+from chalicelib.services.reports import Reports
+from chalicelib.services.users import UserAdmin
+from chalicelib.services.workspace import Workspace
 
 
 class Kemala:
-    """`intake`: complaints in; `steps`: the workflow's tasks; `agencies`: what agencies do."""
+    """`intake`: complaints in; `steps`: the workflow's tasks; `agencies`: what agencies do; `workspace`,
+    `reports`, `open311`, `users`: what people and partner systems read and do through the web."""
 
     def __init__(self, collaborators: Collaborators) -> None:
         self.collaborators = collaborators
         self.intake = Intake(collaborators)
         self.steps = WorkflowSteps(collaborators)
         self.agencies = AgencyActions(collaborators)
+        if collaborators.queries is not None:
+            self.workspace = Workspace(collaborators, collaborators.queries)
+            self.reports = Reports(collaborators, collaborators.queries)
+            self.open311 = Open311(collaborators, collaborators.queries, collaborators.open311_key)
+        if collaborators.identity is not None:
+            self.users = UserAdmin(collaborators.identity)
 
     @property
     def directory(self) -> Directory:

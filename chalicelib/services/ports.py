@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from chalicelib.domain.access import User
 from chalicelib.domain.messages import Email
 from chalicelib.domain.tickets import Correction, Ticket
 
@@ -109,3 +110,50 @@ class AgencyReplies(Protocol):
 
 class Channels(Protocol):
     def __getitem__(self, code: str) -> CitizenChannel: ...
+
+
+# --- Workspace: reading tickets through indexes, and people's accounts ---------------------------
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One line of an agency's queue: what the queue page reads from the index, nothing more."""
+
+    ticket_id: str
+    agency: str
+    status: str
+    due: datetime
+    received_at: datetime
+    channel: str
+    urgency: str
+    region: str | None
+    text: str
+
+
+class TicketQueries(Protocol):
+    """Reads that go through the tickets table's indexes (never a scan)."""
+
+    def open_for(self, agency: str) -> list[QueueItem]:
+        """The agency's open tickets, soonest deadline first."""
+
+    def received_in(self, month: str) -> list[Ticket]:
+        """Tickets received in a month (`2026-11`, WIB) with their status, classification, history and
+        escalations; without the citizen's identity or the messages."""
+
+
+class LoginFailedError(Exception):
+    """Wrong username or password, or an account that cannot sign in yet."""
+
+
+class InvalidTokenError(Exception):
+    """A session token that is missing, forged, expired or not for this app."""
+
+
+class Identity(Protocol):
+    """The user pool: signing in, checking a session token, managing accounts."""
+
+    def login(self, username: str, password: str) -> str:
+        """A signed ID token for these credentials (raises LoginFailedError)."""
+
+    def verify(self, token: str) -> User: ...
+    def usernames(self) -> list[str]: ...
+    def create_user(self, username: str, password: str, group: str) -> None: ...

@@ -21,6 +21,13 @@ def stack():
     stack.stop()
 
 
+@pytest.fixture(scope="session")
+def accounts(stack):
+    """The demo account of each role (`make run` creates the same), created once per session."""
+    from local.accounts import create_demo_accounts
+    return create_demo_accounts()
+
+
 def wait_until(predicate, timeout: float = 30.0, every: float = 0.25):
     """Polls `predicate` until it returns something truthy; fails the test with what it saw last."""
     deadline = time.time() + timeout

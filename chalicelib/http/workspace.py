@@ -1,0 +1,162 @@
+"""The workspace's routes: sign-in, an agency's queue and tickets with the lifecycle's actions, user
+management, and the same ticket reads and actions as a JSON API for scripts. Every route checks
+the session first; refusals come back as pages (or JSON) with a 403/404 and a message."""
+from __future__ import annotations
+
+from chalice import Blueprint, NotFoundError, Response, UnauthorizedError
+
+from chalicelib.bootstrap import kemala
+from chalicelib.domain.access import STAFF_GROUPS, User, can_act
+from chalicelib.http.auth import expired_cookie, session_cookie, user_of
+from chalicelib.http.errors import as_http_errors
+from chalicelib.http.pages import HERE, html, redirect
+from chalicelib.http.session import FORMS, BadInputError, day, form, page, query
+from chalicelib.http.views import public_status
+from chalicelib.services.ports import InvalidTokenError, LoginFailedError
+from chalicelib.services.workspace import ACTIONS, QueueFilter
+from chalicelib.settings import get_settings
+
+workspace = Blueprint(__name__)
+
+
+def _query() -> dict[str, str]:
+    return query(workspace.current_request)
+
+
+def _form() -> dict[str, str]:
+    return form(workspace.current_request)
+
+STATIC = {"pico.min.css": "text/css", "workspace.css": "text/css", "chart.umd.min.js": "text/javascript",
+          "overview.js": "text/javascript"}
+CONFIRMATIONS = {
+    "acknowledge": "Penerimaan tiket {id} dikonfirmasi; batas waktu tanggapan berhenti.",
+    "answer": "Jawaban untuk tiket {id} tersimpan dan diteruskan ke warga.",
+    "resolve": "Tiket {id} dinyatakan selesai; warga diberi tahu.",
+    "reassign": "Tiket {id} dialihkan ke {to}; instansi itu diberi tahu dengan batas waktu baru.",
+    "close": "Tiket {id} ditutup sebagai bukan aduan.",
+}
+
+
+# --- Sign-in ---------------------------------------------------------------------------------------
+
+@workspace.route("/workspace/login", methods=["GET"])
+def login_page():
+    return html("login.html", next=_query().get("next", "/workspace"))
+
+
+@workspace.route("/workspace/login", methods=["POST"], content_types=FORMS)
+def login():
+    form = _form()
+    target = form.get("next", "")
+    target = target if target.startswith("/workspace") else "/workspace"
+    try:
+        token = kemala().users.login(form.get("username", ""), form.get("password", ""))
+    except LoginFailedError:
+        return html("login.html", 401, next=target, username=form.get("username", ""),
+                    message="Nama pengguna atau kata sandi salah")
+    secure = get_settings().public_base_url.startswith("https://")
+    return redirect(target, {"Set-Cookie": session_cookie(token, secure)})
+
+
+@workspace.route("/workspace/logout", methods=["POST"], content_types=FORMS)
+def logout():
+    return redirect("/workspace/login", {"Set-Cookie": expired_cookie()})
+
+
+@workspace.route("/workspace", methods=["GET"])
+@page(workspace)
+def home(user: User):
+    if user.reads_everything:
+        return redirect("/workspace/overview")
+    return redirect("/workspace/queue")
+
+
+@workspace.route("/static/{name}", methods=["GET"])
+def static(name):
+    if name not in STATIC:
+        return Response("tidak ditemukan", status_code=404)
+    body = (HERE / "static" / name).read_text(encoding="utf-8")
+    return Response(body, headers={"Content-Type": f"{STATIC[name]}; charset=utf-8",
+                                   "Cache-Control": "public, max-age=86400"})
+
+
+# --- Agency queue and tickets -----------------------------------------------------------------------
+
+@workspace.route("/workspace/queue", methods=["GET"])
+@page(workspace)
+def queue(user: User):
+    q = _query()
+    wanted = QueueFilter(q.get("agency") or None, q.get("status", ""), q.get("urgency", ""), q.get("region", ""),
+                         q.get("channel", ""), day(q.get("since", ""), "dari"), day(q.get("until", ""), "sampai"),
+                         q.get("q", ""))
+    ws = kemala().workspace
+    items = ws.queue(user, wanted)
+    return html("queue.html", user=user, items=items, agency=ws.queue_owner(user, wanted.agency), q=q,
+                now=kemala().collaborators.clock(), directory=kemala().directory)
+
+
+@workspace.route("/workspace/tickets/{ticket_id}", methods=["GET"])
+@page(workspace)
+def ticket_page(user: User, ticket_id: str):
+    ticket = kemala().workspace.ticket(user, ticket_id)
+    return html("ticket.html", user=user, t=ticket, can_act=can_act(user, ticket), directory=kemala().directory,
+                now=kemala().collaborators.clock(),
+                done=CONFIRMATIONS.get(_query().get("done", ""), "").format(id=ticket.ticket_id, to=ticket.agency))
+
+
+@workspace.route("/workspace/tickets/{ticket_id}/{action}", methods=["POST"],
+                 content_types=FORMS)
+@page(workspace)
+def ticket_action(user: User, ticket_id: str, action: str):
+    if action not in ACTIONS:
+        raise BadInputError(f"Tindakan tidak dikenal: {action}")
+    fields = _form()
+    ticket = kemala().workspace.act(user, ticket_id, action, fields)
+    return redirect(f"/workspace/tickets/{ticket.ticket_id}?done={action}")
+
+
+# --- Users --------------------------------------------------------------------------------------------
+
+@workspace.route("/workspace/users", methods=["GET", "POST"], content_types=FORMS)
+@page(workspace)
+def users(user: User):
+    message = ""
+    if workspace.current_request.method == "POST":
+        form = _form()
+        group = form.get("group", "")
+        if group not in STAFF_GROUPS and group not in kemala().directory:
+            raise BadInputError(f"Grup tidak dikenal: {group}")
+        kemala().users.create(user, form.get("username", ""), form.get("password", ""), group)
+        message = f"Pengguna {form.get('username')} dibuat dalam grup {group}."
+    return html("users.html", user=user, names=kemala().users.usernames(user), message=message,
+                groups=[*kemala().directory.codes(), *STAFF_GROUPS[1:]])
+
+
+# --- JSON API (Authorization: Bearer <ID token>) -------------------------------------------------------
+
+def _api_user() -> User:
+    try:
+        return user_of(workspace.current_request, kemala().users)
+    except InvalidTokenError:
+        raise UnauthorizedError("Masuk dulu: token sesi tidak ada atau tidak sah") from None
+
+
+@workspace.route("/api/tickets/{ticket_id}", methods=["GET"])
+def api_ticket(ticket_id):
+    user = _api_user()
+    with as_http_errors(ticket_id, "tidak dapat dibaca"):
+        ticket = kemala().workspace.ticket(user, ticket_id)
+    return {**public_status(ticket, kemala().directory), "text": ticket.text,
+            "history": [{"at": h.at.isoformat(), "status": h.status.value, "actor": h.actor, "note": h.note,
+                         "agency": h.agency} for h in ticket.history]}
+
+
+@workspace.route("/api/tickets/{ticket_id}/{action}", methods=["POST"], content_types=["application/json"])
+def api_act(ticket_id, action):
+    user = _api_user()
+    if action not in ACTIONS:
+        raise NotFoundError(f"Tindakan tidak dikenal: {action}")
+    body = workspace.current_request.json_body or {}
+    with as_http_errors(ticket_id, "tidak dapat diproses"):
+        ticket = kemala().workspace.act(user, ticket_id, action, {k: str(v) for k, v in body.items()})
+    return public_status(ticket, kemala().directory)
