@@ -7,7 +7,7 @@ STAGE  ?= dev
 TWEETS ?= local/sample_tweets.jsonl
 export AWS_DEFAULT_REGION ?= ap-southeast-3
 
-.PHONY: install run replay scenario test package bench-cold-start cost bench-replay bench-routing train clean
+.PHONY: install run replay scenario test test-faults package bench-cold-start cost bench-replay bench-routing bench-flood train clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ scenario: install  ## make scenario FILE=path.jsonl [RESPONSE_SLA=s] [RESOLUTION
 test: install  ## the whole test suite (includes chalice package + cfn-lint)
 	$(BIN)/python -m pytest
 
+test-faults: install  ## the full fault-injection matrix on the embedded stack, with a table of outcomes
+	FAULTS=all $(BIN)/python -m pytest -m faults -rA tests/faults
+
 package: install  ## build/package-$(STAGE)/: sam.json + deployment.zip (no boto3, with bytecode), validated by cfn-lint
 	$(BIN)/python -m infra.compose --stage $(STAGE) --out build/merge-$(STAGE).json
 	$(BIN)/chalice package --stage $(STAGE) --merge-template build/merge-$(STAGE).json build/package-$(STAGE)
@@ -49,6 +52,9 @@ bench-replay: install  ## replays 200 and 1,000 tweets in one run: seconds, memo
 
 bench-routing: install  ## routing accuracy, calibration and speed per register on the held-out split, team sets, ../shared/dev
 	$(BIN)/python bench/routing.py
+
+bench-flood: install  ## make bench-flood [TWEETS_COUNT=10000]: a flood through the local stack (prints figures)
+	$(BIN)/python bench/flood.py $(if $(TWEETS_COUNT),--tweets $(TWEETS_COUNT))
 
 train: install  ## rebuild the routing model (scikit-learn, cross-validated): make train [CORRECTIONS=corrections.jsonl]
 	$(BIN)/python -m chalicelib.cli train $(if $(CORRECTIONS),--corrections $(CORRECTIONS))

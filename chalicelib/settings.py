@@ -43,7 +43,8 @@ class Settings:
     x_api_base_url: str | None
     link_secret: str
     public_base_url: str
-    poll_max_pages: int
+    poll_max_pages: int  # searches per poll and stream
+    poll_page_size: int  # tweets per search (X: 10 to 100)
     sla: SlaPolicy
 
     @classmethod
@@ -65,6 +66,7 @@ class Settings:
             link_secret=env.get("LINK_SECRET", f"kemala-{stage}-link-secret"),
             public_base_url=env.get("PUBLIC_BASE_URL", "").rstrip("/"),
             poll_max_pages=int(env.get("POLL_MAX_PAGES", "10")),
+            poll_page_size=int(env.get("POLL_PAGE_SIZE", "100")),
             sla=SlaPolicy(seconds("RESPONSE_SLA_SECONDS"), seconds("RESOLUTION_SLA_SECONDS"), seconds("LADDER_STEP_SECONDS")),
         )
 
