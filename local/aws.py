@@ -76,6 +76,15 @@ class LambdaOutput(io.TextIOBase):
         self._log.flush()
 
 
+def _repoint_log_handlers(old, new) -> None:
+    """Loggers created before the stack started (Powertools' binds sys.stdout when it is built) write
+    to the new stdout too, so that the functions' structured logs reach the log file."""
+    for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
+        for handler in getattr(logger, "handlers", []):
+            if isinstance(handler, logging.StreamHandler) and handler.stream is old:
+                handler.setStream(new)
+
+
 def _dispatch(self, function_name, qualifier, body, headers, response_headers):
     name = function_name.rsplit(":", 1)[-1] if function_name.startswith("arn:") else function_name
     module_name, _, attribute = _handlers[name].rpartition(".")
@@ -165,7 +174,9 @@ class LocalAws:
             "stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False},
         }, timeout=10).raise_for_status()
         if not isinstance(sys.stdout, LambdaOutput):
-            sys.stdout = LambdaOutput(sys.stdout, self.log_path)
+            terminal = sys.stdout
+            sys.stdout = LambdaOutput(terminal, self.log_path)
+            _repoint_log_handlers(terminal, sys.stdout)
         LambdaSimpleBackend.invoke = _dispatch
         _speed_up_interpreter(self.endpoint)
         _cache_parsing()

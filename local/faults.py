@@ -14,6 +14,7 @@ Two kinds of fault, both armed in one registry (`FAULTS`) and each firing a give
 
 X's failures (429, 5xx, unknown outcomes) are the X emulator's own knobs (`failing_posts`,
 `post_timeouts`, `rate_limit`, `post_limit`). `install()` is idempotent; `FAULTS.clear()` disarms all.
+With `FAULTS.recording` set, every AWS request is counted per second (the flood benchmark's rates).
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ import functools
 import importlib
 import json
 import threading
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,7 +81,17 @@ class ServiceError:
 class FaultRegistry:
     crashes: list[Crash] = field(default_factory=list)
     errors: list[ServiceError] = field(default_factory=list)
+    calls: Counter = field(default_factory=Counter)  # (epoch second, "service.Action") -> requests, when recording
+    recording: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def peak_per_second(self, *operations: str) -> tuple[int, int]:
+        """The most requests of these operations in one second, and how many in all."""
+        per_second: Counter = Counter()
+        for (second, operation), count in self.calls.items():
+            if operation in operations:
+                per_second[second] += count
+        return max(per_second.values(), default=0), sum(per_second.values())
 
     def arm(self, fault: Crash | ServiceError) -> Crash | ServiceError:
         with self._lock:
@@ -91,7 +104,8 @@ class FaultRegistry:
             self.errors.clear()
 
     def crash_point(self, effect: str, phase: str) -> None:
-        function, ticket_id = _current.function or "api", _current.ticket_id
+        function = getattr(_current, "function", None) or "api"
+        ticket_id = getattr(_current, "ticket_id", None)
         with self._lock:
             crash = next((c for c in self.crashes if c.fires(function, effect, phase, ticket_id)), None)
         if crash:
@@ -159,8 +173,12 @@ def _serving_errors(call_action):
     @functools.wraps(call_action)
     def wrapper(self: BaseResponse) -> Any:
         service = self.service_name or ""
+        operation = f"{service}.{self._get_action()}"
+        if FAULTS.recording:
+            FAULTS.calls[(int(time.time()), operation)] += 1
         body = self.body.decode(errors="replace") if isinstance(self.body, bytes) else str(self.body or "")
-        fault = FAULTS.errors and FAULTS.service_error(f"{service}.{self._get_action()}", body)
+        body = body or json.dumps(getattr(self, "querystring", {}))  # the query protocol (SNS) parsed it already
+        fault = FAULTS.errors and FAULTS.service_error(operation, body)
         return _error_response(fault, service) if fault else call_action(self)
     return wrapper
 
