@@ -95,12 +95,14 @@ def run(total: int, minute: float, execute: bool, seed: int) -> dict:
     try:
         faults.FAULTS.recording = True
         started = time.time()
-        for count in bursts(total, rng):
+        for minute_no, count in enumerate(bursts(total, rng)):
             tick = time.time()
             retweets, repeats = release(stack, count, rng, recent)
             figures["retweets"] += retweets
             figures["repeated_texts"] += repeats
             last = poll(stack, figures)
+            print(f"minute {minute_no:2d}: {count:4d} tweets, poll {time.time() - tick:5.1f} s, {last['pages']} pages, "
+                  f"{last['stopped']}, {figures['created']} tickets so far", file=sys.stderr, flush=True)
             time.sleep(max(0.0, minute - (time.time() - tick)))
         released = time.time()
         while last["stopped"] != "caught up":

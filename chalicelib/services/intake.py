@@ -118,36 +118,45 @@ class Intake:
                                    self._take_agency_reply), budget)
 
     def _drain(self, stream: "_Stream", budget: PollBudget) -> IntakeReport:
-        checkpoints, code = self._c.checkpoints, stream.code
-        report = IntakeReport(checkpoint=checkpoints.get(stream.key))
-        paused_until = checkpoints.get(f"{code}:paused-until")  # the channel's rate-limit reset (epoch seconds)
+        report = IntakeReport(checkpoint=self._c.checkpoints.get(stream.key))
+        paused_until = self._c.checkpoints.get(f"{stream.code}:paused-until")  # a rate-limit reset (epoch s)
         if paused_until and self._c.clock().timestamp() < float(paused_until):
             report.stopped = RATE_LIMITED
             return report
-        while True:
-            if report.pages >= budget.max_pages:
-                report.stopped = PAGE_LIMIT
-                return report
-            if budget.seconds_left() < budget.margin:
-                report.stopped = TIME_LIMIT
-                return report
+        while not self._spent(report, budget):
             try:
                 inbox = stream.receive(report.checkpoint)
             except RateLimitedError as error:
                 reset = error.reset_at or int(self._c.clock().timestamp()) + 60
-                checkpoints.put(f"{code}:paused-until", str(reset))
+                self._c.checkpoints.put(f"{stream.code}:paused-until", str(reset))
                 report.stopped = RATE_LIMITED
                 return report
-            report.pages += 1
-            for message in inbox.messages:
-                stream.take(message, report)
-                report.saw(message)
-            if inbox.cursor and inbox.cursor != report.checkpoint:  # only after the page was ingested
-                checkpoints.put(stream.key, inbox.cursor)
-                report.checkpoint = inbox.cursor
+            self._take_page(stream, inbox, report)
             if inbox.complete:
                 report.stopped = CAUGHT_UP
                 return report
+        return report
+
+    @staticmethod
+    def _spent(report: IntakeReport, budget: PollBudget) -> bool:
+        """Whether the poll must stop paging here (and why, in the report)."""
+        if report.pages >= budget.max_pages:
+            report.stopped = PAGE_LIMIT
+        elif budget.seconds_left() < budget.margin:
+            report.stopped = TIME_LIMIT
+        else:
+            return False
+        return True
+
+    def _take_page(self, stream: "_Stream", inbox: Inbox, report: IntakeReport) -> None:
+        """Ingest the page, then save its cursor: a crash in between fetches the page again (deduplicated)."""
+        report.pages += 1
+        for message in inbox.messages:
+            stream.take(message, report)
+            report.saw(message)
+        if inbox.cursor and inbox.cursor != report.checkpoint:
+            self._c.checkpoints.put(stream.key, inbox.cursor)
+            report.checkpoint = inbox.cursor
 
     def _take_complaint(self, message: IncomingMessage, report: IntakeReport) -> None:
         ticket_id = ticket_id_for(message.channel, message.source_id)

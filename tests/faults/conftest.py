@@ -85,7 +85,8 @@ def pytest_terminal_summary(terminalreporter):
     if not ROWS:
         return
     columns = ["case", "injected", "fired", "tickets", "executions", "failed_executions", "agency_notifications",
-               "same_alert_max", "reminders", "posts", "parts", "undelivered", "poll_errors", "api_errors", "exactly_once", "note"]
+               "same_alert_max", "reminders", "posts", "parts", "undelivered", "poll_errors", "api_errors",
+               "exactly_once", "note"]
     table = [[str(getattr(row, c)) for c in columns] for row in ROWS]
     widths = [max(len(c), *(len(r[i]) for r in table)) for i, c in enumerate(columns)]
     terminalreporter.write_sep("=", "faults injected and outcomes")

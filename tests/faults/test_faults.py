@@ -27,6 +27,7 @@ from tests.stack.helpers import citizen_posts, execution_status, link, repo, sta
 
 TEXT = "Lampu lalu lintas mati di simpang Kalibanteng Semarang sejak pagi, laporan {n} #KemalaJateng"
 LOG = ROOT / "build" / "test-lambda.log"
+THROTTLED = "ProvisionedThroughputExceededException"
 _numbers = itertools.count(1)
 
 
@@ -85,9 +86,8 @@ CASES += [
     Case("api tickets.save after", crash("api", "tickets.save", "after"), acknowledge=True),
     Case("api sfn.resume before", crash("api", "sfn.resume", "before"), acknowledge=True),
     Case("api sfn.resume after", crash("api", "sfn.resume", "after"), acknowledge=True),
-    Case("dynamodb PutItem throttled x3", service("dynamodb.PutItem", "ProvisionedThroughputExceededException", 400, 3)),
-    Case("dynamodb PutItem throttled x12",
-         service("dynamodb.PutItem", "ProvisionedThroughputExceededException", 400, 12)),
+    Case("dynamodb PutItem throttled x3", service("dynamodb.PutItem", THROTTLED, 400, 3)),
+    Case("dynamodb PutItem throttled x12", service("dynamodb.PutItem", THROTTLED, 400, 12)),
     Case("StartExecution throttled x3", service("stepfunctions.StartExecution", "ThrottlingException", 400, 3)),
     Case("StartExecution throttled x8", service("stepfunctions.StartExecution", "ThrottlingException", 400, 8)),
     Case("sns Publish fails x3", service("sns.Publish", "InternalError", 500, 3)),
