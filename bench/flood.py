@@ -10,11 +10,12 @@ By default the workflows are started (StartExecution is called for every ticket,
 adapter) but not executed: the local stack runs Step Functions in-process and cannot run 10,000 workflows
 in minutes; `--execute` runs them too (use it with fewer tweets, e.g. `--tweets 300`).
 
-    make bench-flood [TWEETS_COUNT=10000]        python bench/flood.py --tweets 10000 --minute 1
+    make bench-flood [TWEETS_COUNT=10000]        python bench/flood.py --tweets 10000 --minute 1 [--pages 2]
 """
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -148,8 +149,11 @@ def main() -> None:
     parser.add_argument("--tweets", type=int, default=10_000)
     parser.add_argument("--minute", type=float, default=1.0, help="seconds one simulated minute lasts")
     parser.add_argument("--execute", action="store_true", help="also run every workflow (slow locally)")
+    parser.add_argument("--pages", type=int, help="POLL_MAX_PAGES (searches per poll; default the setting's, 10)")
     parser.add_argument("--seed", type=int, default=9)
     args = parser.parse_args()
+    if args.pages:
+        os.environ["POLL_MAX_PAGES"] = str(args.pages)
     figures = run(args.tweets, args.minute, args.execute, args.seed)
     width = max(len(k) for k in figures)
     for key, value in figures.items():
