@@ -8,7 +8,7 @@ TWEETS ?= local/sample_tweets.jsonl
 CHROMIUM := /usr/bin/chromium
 export AWS_DEFAULT_REGION ?= ap-southeast-3
 
-.PHONY: install run replay scenario test package bench-cold-start cost bench-replay bench-routing bench-workspace train clean
+.PHONY: install run replay scenario test test-faults package bench-cold-start cost bench-replay bench-routing bench-workspace bench-flood train clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ scenario: install  ## make scenario FILE=path.jsonl [RESPONSE_SLA=s] [RESOLUTION
 test: install $(CHROMIUM)  ## the whole test suite (includes chalice package + cfn-lint, browser tests)
 	$(BIN)/python -m pytest
 
+test-faults: install  ## the full fault-injection matrix on the embedded stack, with a table of outcomes
+	FAULTS=all $(BIN)/python -m pytest -m faults -rA tests/faults
+
 package: install  ## build/package-$(STAGE)/: sam.json + deployment.zip (no boto3, with bytecode), validated by cfn-lint
 	$(BIN)/python -m infra.compose --stage $(STAGE) --out build/merge-$(STAGE).json
 	$(BIN)/chalice package --stage $(STAGE) --merge-template build/merge-$(STAGE).json build/package-$(STAGE)
@@ -58,6 +61,9 @@ bench-routing: install  ## routing accuracy, calibration and speed per register 
 
 bench-workspace: install  ## load N=100000 tickets into the local stack, print queue/overview/report latency
 	$(BIN)/python bench/workspace.py $(or $(N),100000)
+
+bench-flood: install  ## make bench-flood [TWEETS_COUNT=10000]: a flood through the local stack (prints figures)
+	$(BIN)/python bench/flood.py $(if $(TWEETS_COUNT),--tweets $(TWEETS_COUNT))
 
 train: install  ## rebuild the routing model (scikit-learn, cross-validated): make train [CORRECTIONS=corrections.jsonl]
 	$(BIN)/python -m chalicelib.cli train $(if $(CORRECTIONS),--corrections $(CORRECTIONS))

@@ -5,6 +5,8 @@ by the composition root (`chalicelib/bootstrap.py`), return.
 """
 from __future__ import annotations
 
+import functools
+
 from aws_lambda_powertools.metrics import MetricUnit
 from chalice import BadRequestError, Chalice, ConvertToMiddleware, NotFoundError, Rate, Response
 
@@ -17,6 +19,8 @@ from chalicelib.http.security import secure_responses
 from chalicelib.http.governor import governor
 from chalicelib.http.open311 import open311
 from chalicelib.http.workspace import workspace
+from chalicelib.services.intake import CAUGHT_UP, PollBudget
+from chalicelib.settings import get_settings
 
 app = Chalice(app_name="kemala")
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context))
@@ -32,16 +36,26 @@ app.register_blueprint(open311)  # Open311 GeoReport v2
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="poll_x")
 def poll_x(event):
-    complaints = kemala().intake.poll("x")
-    replies = kemala().intake.poll_agency_replies("x")
+    """One poll at a time (reserved concurrency 1), within the page budget and the function's timeout."""
+    budget = PollBudget(get_settings().poll_max_pages, lambda: event.context.get_remaining_time_in_millis() / 1000)
+    complaints = kemala().intake.poll("x", budget)
+    replies = kemala().intake.poll_agency_replies("x", budget)
+    metrics.add_metric("TweetsFetched", MetricUnit.Count, complaints.fetched)
     metrics.add_metric("TicketsCreated", MetricUnit.Count, len(complaints.created))
     metrics.add_metric("AgencyXReplies", MetricUnit.Count, len(replies.answers))
-    if complaints.rate_limited or replies.rate_limited:
-        logger.warning("X rate limit reached; checkpoint kept", extra={"checkpoint": complaints.checkpoint})
-    logger.info("poll finished", extra={"fetched": complaints.fetched, "new_tickets": complaints.created,
-                                        "skipped_own_posts": complaints.skipped, "agency_answers": replies.answers})
+    lag = complaints.lag_seconds(bootstrap.now())
+    if lag is not None:
+        metrics.add_metric("IntakeLagSeconds", MetricUnit.Seconds, lag)
+    for stream, report in (("complaints", complaints), ("agency replies", replies)):
+        if report.stopped != CAUGHT_UP:
+            logger.warning(f"X poll of {stream} stopped: {report.stopped}; the next poll resumes from the cursor",
+                           extra={"pages": report.pages, "fetched": report.fetched})
+    logger.info("poll finished", extra={"fetched": complaints.fetched, "pages": complaints.pages,
+                                        "new_tickets": complaints.created, "skipped_own_posts": complaints.skipped,
+                                        "agency_answers": replies.answers, "lag_seconds": lag})
     return {"fetched": complaints.fetched, "created": len(complaints.created), "skipped": len(complaints.skipped),
-            "agency_answers": len(replies.answers), "checkpoint": complaints.checkpoint}
+            "agency_answers": len(replies.answers), "pages": complaints.pages, "stopped": complaints.stopped,
+            "checkpoint": complaints.checkpoint}
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="check_recipients")
@@ -55,17 +69,35 @@ def check_recipients(event):
 
 # --- Workflow tasks (called by the state machine in infra/workflow.asl.json) ---------------------
 
+def _step(handler):
+    """A failed attempt of a workflow task leaves an error log line naming the ticket and a metric; the
+    state machine retries it, and an execution that fails after its retries alarms and is redriven."""
+    @functools.wraps(handler)
+    def run(event, context):
+        try:
+            return handler(event, context)
+        except Exception:
+            logger.exception("workflow step failed", extra={"ticket_id": event.get("ticket_id")})
+            metrics.add_metadata("ticket_id", str(event.get("ticket_id")))
+            metrics.add_metric("WorkflowStepErrors", MetricUnit.Count, 1)
+            raise
+    return run
+
+
 @app.lambda_function(name="classify")
+@_step
 def classify(event, context):
     return kemala().steps.classify(event["ticket_id"])
 
 
 @app.lambda_function(name="assign")
+@_step
 def assign(event, context):
     return kemala().steps.assign(event["ticket_id"])
 
 
 @app.lambda_function(name="notify_agency")
+@_step
 def notify_agency(event, context):
     result = kemala().steps.notify_agency(event["ticket_id"])
     metrics.add_metric("AgencyNotifications", MetricUnit.Count, 1)
@@ -73,11 +105,13 @@ def notify_agency(event, context):
 
 
 @app.lambda_function(name="tell_citizen")
+@_step
 def tell_citizen(event, context):
     return kemala().steps.tell_citizen(event["ticket_id"], event.get("key"))
 
 
 @app.lambda_function(name="record_undelivered")
+@_step
 def record_undelivered(event, context):
     result = kemala().steps.record_undelivered(event["ticket_id"], event.get("key"), str(event.get("error") or ""))
     logger.error("citizen message undelivered after retries",
@@ -87,11 +121,13 @@ def record_undelivered(event, context):
 
 
 @app.lambda_function(name="await_agency")
+@_step
 def await_agency(event, context):
     return kemala().steps.await_agency(event["ticket_id"], event["task_token"], event["phase"])
 
 
 @app.lambda_function(name="escalate")
+@_step
 def escalate(event, context):
     result = kemala().steps.escalate(event["ticket_id"], int(event["level"]), event["clock"])
     if result["outcome"] == "ESCALATED":

@@ -67,7 +67,8 @@ class Settings:
     link_secret: str
     link_lifetime: timedelta  # how long an e-mailed action link works (past the longest resolution deadline)
     public_base_url: str
-    poll_max_pages: int
+    poll_max_pages: int  # searches per poll and stream
+    poll_page_size: int  # tweets per search (X: 10 to 100)
     sla: SlaPolicy
     user_pool: "UserPool"
     open311_api_key_secret: str
@@ -94,6 +95,7 @@ class Settings:
             link_lifetime=timedelta(seconds=int(env.get("LINK_LIFETIME_SECONDS", str(14 * 24 * 3600)))),
             public_base_url=env.get("PUBLIC_BASE_URL", "").rstrip("/"),
             poll_max_pages=int(env.get("POLL_MAX_PAGES", "10")),
+            poll_page_size=int(env.get("POLL_PAGE_SIZE", "100")),
             sla=SlaPolicy(seconds("RESPONSE_SLA_SECONDS"), seconds("RESOLUTION_SLA_SECONDS"), seconds("LADDER_STEP_SECONDS")),
             user_pool=UserPool.from_env(env),
             open311_api_key_secret=env.get("OPEN311_API_KEY_SECRET", f"kemala-{stage}-open311-api-key"),

@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import threading
+import time
 import traceback
 import uuid
 import zipfile
@@ -43,13 +44,14 @@ class LambdaContext:
     function_version: str = "$LATEST"
     log_group_name: str = "/aws/lambda/local"
     log_stream_name: str = "local"
+    deadline: float = 0.0  # epoch seconds: when Lambda would stop the invocation (the function's timeout)
 
-    @staticmethod
-    def get_remaining_time_in_millis() -> int:
-        return 30_000
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.deadline - time.time()) * 1000))
 
 
 _handlers: dict[str, str] = {}  # function name -> "module.attribute"
+_timeouts: dict[str, int] = {}  # function name -> its timeout in seconds
 _in_lambda = threading.local()
 
 
@@ -74,12 +76,22 @@ class LambdaOutput(io.TextIOBase):
         self._log.flush()
 
 
+def _repoint_log_handlers(old, new) -> None:
+    """Loggers created before the stack started (Powertools' binds sys.stdout when it is built) write
+    to the new stdout too, so that the functions' structured logs reach the log file."""
+    for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
+        for handler in getattr(logger, "handlers", []):
+            if isinstance(handler, logging.StreamHandler) and handler.stream is old:
+                handler.setStream(new)
+
+
 def _dispatch(self, function_name, qualifier, body, headers, response_headers):
     name = function_name.rsplit(":", 1)[-1] if function_name.startswith("arn:") else function_name
     module_name, _, attribute = _handlers[name].rpartition(".")
     handler = getattr(importlib.import_module(module_name), attribute)
     event = json.loads(body) if body else {}
-    context = LambdaContext(name, f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}", str(uuid.uuid4()))
+    context = LambdaContext(name, f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}", str(uuid.uuid4()),
+                            deadline=time.time() + _timeouts.get(name, 30))
     _in_lambda.active = True
     try:
         result = handler(event, context)
@@ -205,7 +217,9 @@ class LocalAws:
             "stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False},
         }, timeout=10).raise_for_status()
         if not isinstance(sys.stdout, LambdaOutput):
-            sys.stdout = LambdaOutput(sys.stdout, self.log_path)
+            terminal = sys.stdout
+            sys.stdout = LambdaOutput(terminal, self.log_path)
+            _repoint_log_handlers(terminal, sys.stdout)
         LambdaSimpleBackend.invoke = _dispatch
         _speed_up_interpreter(self.endpoint)
         _cache_parsing()
@@ -229,9 +243,10 @@ class LocalAws:
         return self.session().client(service, config=Config(retries={"total_max_attempts": 1},
                                                             read_timeout=_NO_TIMEOUT))
 
-    def create_function(self, name: str, handler: str) -> str:
+    def create_function(self, name: str, handler: str, timeout: int = 30) -> str:
         """Registers a Lambda function whose invocations run `handler` ("module.attribute") in-process."""
         _handlers[name] = handler
+        _timeouts[name] = timeout
         code = io.BytesIO()
         with zipfile.ZipFile(code, "w") as archive:
             archive.writestr("app.py", "# dispatched in-process by local.aws\n")

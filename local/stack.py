@@ -61,9 +61,10 @@ class LocalStack:
         chalice_app = app_module.app
         functions = [(f.name, f.handler_string) for f in chalice_app.pure_lambda_functions]
         functions += [(e.name, e.handler_string) for e in chalice_app.event_sources]
+        timeouts = {name: spec.get("lambda_timeout", 30) for name, spec in stage_config["lambda_functions"].items()}
         for name, handler in functions:
             deployed = f"kemala-{self.stage}-{name}"
-            arn = self.aws.create_function(deployed, handler)
+            arn = self.aws.create_function(deployed, handler, timeouts.get(name, 30))
             self.function_names[name] = deployed
             resolver.refs[to_cfn_resource_name(name)] = deployed
             resolver.attrs[to_cfn_resource_name(name)] = {"Arn": arn}

@@ -47,9 +47,8 @@ class InMemoryCheckpoints:
     def get(self, stream: str) -> str | None:
         return self.values.get(stream)
 
-    def put(self, stream: str, since_id: str) -> None:
-        if stream not in self.values or int(self.values[stream]) < int(since_id):
-            self.values[stream] = since_id
+    def put(self, stream: str, cursor: str) -> None:
+        self.values[stream] = cursor
 
     def take_number(self, counter: str) -> int:
         self.counters[counter] = self.counters.get(counter, -1) + 1
@@ -108,14 +107,17 @@ class InMemoryCorrections:
 
 
 class FakeChannel:
-    """A citizen channel: serves a prepared inbox (or a 429), records what it sent, and can fail
-    (`failures`: errors to raise on the next sends; `lost`: sends that go out but report an error)."""
+    """A citizen channel: serves prepared pages (`pages` in order, then `inbox` on every call) or a 429,
+    records what it sent, and can fail (`failures`: errors to raise on the next sends; `lost`: sends that
+    go out but report an error)."""
 
     code = "x"
     pacing = (100, 900)
 
     def __init__(self, inbox: Inbox | None = None) -> None:
         self.inbox = inbox
+        self.pages: list[Inbox] = []
+        self.reset_at: int | None = None
         self.agency_inbox = Inbox([], None, True)
         self.rate_limited = False
         self.cursors: list[str | None] = []
@@ -126,8 +128,8 @@ class FakeChannel:
     def receive(self, cursor: str | None) -> Inbox:
         self.cursors.append(cursor)
         if self.rate_limited:
-            raise RateLimitedError(None)
-        return self.inbox
+            raise RateLimitedError(self.reset_at)
+        return self.pages.pop(0) if self.pages else self.inbox
 
     def receive_agency_replies(self, handles: list[str], cursor: str | None) -> Inbox:
         return self.agency_inbox

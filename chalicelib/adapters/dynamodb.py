@@ -95,7 +95,8 @@ class CheckpointModel(Model):
         table_name = "bound by use_tables()"
 
     stream = UnicodeAttribute(hash_key=True)
-    since_id = NumberAttribute(null=True)  # X ids are 64-bit integers: compared as numbers, not strings
+    cursor = UnicodeAttribute(null=True)  # the channel's opaque cursor (X: checkpoint and drain in progress)
+    since_id = NumberAttribute(null=True)  # the checkpoint as written before cursors, read if no cursor
     counter = NumberAttribute(null=True)
     updated_at = UTCDateTimeAttribute(null=True)
 
@@ -263,24 +264,21 @@ class DynamoTicketQueries:
 
 
 class DynamoCheckpointStore:
-    """Where each poll stream (one per search query) last stopped."""
+    """Where each poll stream stopped: the channel's cursor, an opaque string.
+
+    A plain put: every cursor a poll writes describes what that poll did receive and ingest, so even a
+    stale poller overwriting a newer cursor makes the next poll fetch again (deduplicated by intake),
+    never skip. Polls run one at a time anyway (poll_x has a reserved concurrency of 1)."""
 
     def get(self, stream: str) -> str | None:
         try:
-            return str(CheckpointModel.get(stream, consistent_read=True).since_id)
+            item = CheckpointModel.get(stream, consistent_read=True)
         except DoesNotExist:
             return None
+        return item.cursor or (str(int(item.since_id)) if item.since_id is not None else None)
 
-    def put(self, stream: str, since_id: str) -> None:
-        """Move the checkpoint forward only: a slow, stale poller can never move it back."""
-        checkpoint = CheckpointModel(stream, since_id=int(since_id), updated_at=datetime.now(timezone.utc))
-        try:
-            checkpoint.save(
-                condition=CheckpointModel.stream.does_not_exist() | (CheckpointModel.since_id < int(since_id))
-            )
-        except PutError as error:
-            if not _is_condition_failure(error):
-                raise
+    def put(self, stream: str, cursor: str) -> None:
+        CheckpointModel(stream, cursor=cursor, updated_at=datetime.now(timezone.utc)).save()
 
     def take_number(self, counter: str) -> int:
         """An atomic ADD: concurrent callers never get the same number."""

@@ -2,27 +2,81 @@
 
 Exactly once: the ticket id derives from the source message and is created with a conditional
 write; the workflow execution is named after the ticket, so a retried start cannot double it.
-The channel's cursor only moves forward after everything since it was received.
+
+Nothing lost in a flood: a channel hands out one page per `receive` with an opaque cursor that says
+where paging stopped (X: the last fully drained id plus the drain in progress). Each poll continues
+that drain for as many pages as its budget allows (pages, the function's remaining time, the
+channel's rate limit), ingests every page and saves the cursor after it, so the next poll resumes
+where this one stopped, however large the backlog.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
 
 from chalicelib.domain.tickets import WITH_AGENCY, InvalidTransitionError, Ticket, ticket_id_for
 from chalicelib.services.actions import AgencyActions
 from chalicelib.services.collaborators import Collaborators
-from chalicelib.services.ports import IncomingMessage, RateLimitedError, TicketNotFoundError
+from chalicelib.services.ports import Inbox, IncomingMessage, RateLimitedError, TicketNotFoundError
+
+CAUGHT_UP = "caught up"
+PAGE_LIMIT = "page limit reached"
+TIME_LIMIT = "time budget spent"
+RATE_LIMITED = "rate limited"
+
+
+@dataclass(frozen=True)
+class PollBudget:
+    """How much one poll may do: `max_pages` searches, and stop `margin` seconds before the function's
+    timeout (`seconds_left`, from the Lambda context) so that the last page is ingested and saved."""
+
+    max_pages: int
+    seconds_left: Callable[[], float] = lambda: float("inf")
+    margin: float = 10.0
 
 
 @dataclass
 class IntakeReport:
     fetched: int = 0
+    pages: int = 0
     created: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # Kemala's own posts and agencies' posts: not complaints
     answers: list[str] = field(default_factory=list)  # tickets answered by an agency's own reply
-    rate_limited: bool = False
+    stopped: str = CAUGHT_UP  # why paging stopped: CAUGHT_UP, PAGE_LIMIT, TIME_LIMIT or RATE_LIMITED
     checkpoint: str | None = None
+    oldest_fetched: datetime | None = None
+
+    def saw(self, message: IncomingMessage) -> None:
+        self.fetched += 1
+        if message.created_at and (self.oldest_fetched is None or message.created_at < self.oldest_fetched):
+            self.oldest_fetched = message.created_at
+
+    @property
+    def rate_limited(self) -> bool:
+        return self.stopped == RATE_LIMITED
+
+    def lag_seconds(self, now: datetime) -> float | None:
+        """How far behind the channel intake is: 0 when caught up; while a backlog is being drained,
+        the age of the oldest message this poll fetched (what is still waiting is older); None if unknown."""
+        if self.stopped == CAUGHT_UP:
+            return 0.0
+        return None if self.oldest_fetched is None else max(0.0, (now - self.oldest_fetched).total_seconds())
+
+
+@dataclass(frozen=True)
+class _Stream:
+    """One paged feed of a channel, its cursor stored under `<code>:<name>`."""
+
+    code: str
+    name: str
+    receive: Callable[[str | None], Inbox]
+    take: Callable[[IncomingMessage, IntakeReport], None]
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}:{self.name}"
 
 
 class Intake:
@@ -49,34 +103,60 @@ class Intake:
         author = (message.author or "").lower()
         return author in self._c.own_accounts or self._c.directory.agency_of_handle(author) is not None
 
-    def poll(self, channel_code: str) -> IntakeReport:
-        """Receive what the channel has since its checkpoint and ingest each complaint."""
-        return self._drain(f"{channel_code}:inbox", lambda cursor: self._c.channels[channel_code].receive(cursor),
-                           self._take_complaint)
+    def poll(self, channel_code: str, budget: PollBudget) -> IntakeReport:
+        """Continue draining what the channel has since its checkpoint and ingest each complaint."""
+        channel = self._c.channels[channel_code]
+        return self._drain(_Stream(channel_code, "inbox", channel.receive, self._take_complaint), budget)
 
-    def poll_agency_replies(self, channel_code: str) -> IntakeReport:
+    def poll_agency_replies(self, channel_code: str, budget: PollBudget) -> IntakeReport:
         """Agencies' replies from their own accounts in complaint threads: one search for all agencies.
         A reply by the agency holding the ticket is recorded as its answer and ends the wait."""
         handles = self._c.directory.x_handles()
         channel = self._c.channels[channel_code]
-        return self._drain(f"{channel_code}:agency-replies",
-                           lambda cursor: channel.receive_agency_replies(handles, cursor), self._take_agency_reply)
+        return self._drain(_Stream(channel_code, "agency-replies",
+                                   lambda cursor: channel.receive_agency_replies(handles, cursor),
+                                   self._take_agency_reply), budget)
 
-    def _drain(self, stream: str, receive, take) -> IntakeReport:
-        report = IntakeReport(checkpoint=self._c.checkpoints.get(stream))
-        try:
-            inbox = receive(report.checkpoint)
-        except RateLimitedError:
-            report.rate_limited = True
+    def _drain(self, stream: "_Stream", budget: PollBudget) -> IntakeReport:
+        report = IntakeReport(checkpoint=self._c.checkpoints.get(stream.key))
+        paused_until = self._c.checkpoints.get(f"{stream.code}:paused-until")  # a rate-limit reset (epoch s)
+        if paused_until and self._c.clock().timestamp() < float(paused_until):
+            report.stopped = RATE_LIMITED
             return report
-        report.fetched = len(inbox.messages)
-        report.rate_limited = not inbox.complete
-        for message in inbox.messages:
-            take(message, report)
-        if inbox.complete and inbox.cursor:
-            self._c.checkpoints.put(stream, inbox.cursor)
-            report.checkpoint = inbox.cursor
+        while not self._spent(report, budget):
+            try:
+                inbox = stream.receive(report.checkpoint)
+            except RateLimitedError as error:
+                reset = error.reset_at or int(self._c.clock().timestamp()) + 60
+                self._c.checkpoints.put(f"{stream.code}:paused-until", str(reset))
+                report.stopped = RATE_LIMITED
+                return report
+            self._take_page(stream, inbox, report)
+            if inbox.complete:
+                report.stopped = CAUGHT_UP
+                return report
         return report
+
+    @staticmethod
+    def _spent(report: IntakeReport, budget: PollBudget) -> bool:
+        """Whether the poll must stop paging here (and why, in the report)."""
+        if report.pages >= budget.max_pages:
+            report.stopped = PAGE_LIMIT
+        elif budget.seconds_left() < budget.margin:
+            report.stopped = TIME_LIMIT
+        else:
+            return False
+        return True
+
+    def _take_page(self, stream: "_Stream", inbox: Inbox, report: IntakeReport) -> None:
+        """Ingest the page, then save its cursor: a crash in between fetches the page again (deduplicated)."""
+        report.pages += 1
+        for message in inbox.messages:
+            stream.take(message, report)
+            report.saw(message)
+        if inbox.cursor and inbox.cursor != report.checkpoint:
+            self._c.checkpoints.put(stream.key, inbox.cursor)
+            report.checkpoint = inbox.cursor
 
     def _take_complaint(self, message: IncomingMessage, report: IntakeReport) -> None:
         ticket_id = ticket_id_for(message.channel, message.source_id)

@@ -46,11 +46,11 @@ class IncomingMessage:
 
 @dataclass(frozen=True)
 class Inbox:
-    """What one receive call brought, oldest first, and where the next call resumes."""
+    """What one receive call brought (one page), oldest first, and where the next call resumes."""
 
     messages: list[IncomingMessage]
-    cursor: str | None
-    complete: bool  # False when the channel stopped early (rate limit): the cursor must not move
+    cursor: str | None  # opaque to intake: stored once the messages are ingested, handed back on the next call
+    complete: bool  # True when the channel has nothing more since the checkpoint: the poll is caught up
 
 
 class TicketRepository(Protocol):
@@ -60,6 +60,8 @@ class TicketRepository(Protocol):
 
 
 class CheckpointStore(Protocol):
+    """Opaque strings by key: each stream's cursor, a channel's rate-limit pause, and counters."""
+
     def get(self, stream: str) -> str | None: ...
     def put(self, stream: str, cursor: str) -> None: ...
     def take_number(self, counter: str) -> int:
@@ -96,7 +98,8 @@ class CitizenChannel(Protocol):
     code: str
     pacing: tuple[int, int]  # messages per window, window seconds: how a rate-limited queue is spaced
 
-    def receive(self, cursor: str | None) -> Inbox: ...
+    def receive(self, cursor: str | None) -> Inbox:
+        """The next page since the cursor; raises RateLimitedError when the channel refuses for now."""
     def render(self, text: str) -> list[str]: ...
     def send(self, ticket: Ticket, part: str, after: str | None) -> str: ...
     def find_sent(self, ticket: Ticket, part: str) -> str | None: ...

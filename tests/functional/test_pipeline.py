@@ -6,6 +6,7 @@ import pytest
 
 from chalicelib.domain.sla import SlaPolicy
 from chalicelib.domain.tickets import Classification, InvalidTransitionError, Status, Ticket
+from chalicelib.services.intake import PollBudget
 from chalicelib.services.ports import IncomingMessage, Inbox, RateLimitedError
 from tests.fakes import Fakes
 
@@ -226,8 +227,8 @@ def test_an_agencys_own_reply_on_x_counts_as_its_answer_and_is_not_forwarded(app
                             conversation_id="1")
     stranger = IncomingMessage("x", "98", "@sri semangat", "dishubjateng", app.now, conversation_id="1")
     app.channel.agency_inbox = Inbox([stranger, reply], "99", True)
-    report = app.kemala.intake.poll_agency_replies("x")
-    again = app.kemala.intake.poll_agency_replies("x")
+    report = app.kemala.intake.poll_agency_replies("x", PollBudget(max_pages=1))
+    again = app.kemala.intake.poll_agency_replies("x", PollBudget(max_pages=1))
     ticket = app.tickets.get("X1")
     assert report.answers == ["X1"] and again.answers == []
     assert ticket.status is Status.ANSWERED and ticket.history[-1].actor == "DINKES (akun X)"

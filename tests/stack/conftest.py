@@ -1,24 +1,14 @@
-"""One embedded local stack for the whole session (moto keeps its state in-process)."""
+"""The stack suites' settings and waiting helper; the session's one embedded stack is the `stack`
+fixture in tests/conftest.py (shared with tests/faults)."""
 from __future__ import annotations
 
 import time
 
 import pytest
 
-from local.stack import ROOT, LocalStack
-
 SLA_SECONDS = 16  # NORMAL response deadline on the stack (other levels scale)
 RESOLUTION_SECONDS = 60
 LADDER_SECONDS = 4
-
-
-@pytest.fixture(scope="session")
-def stack():
-    stack = LocalStack(sla={"RESPONSE_SLA_SECONDS": SLA_SECONDS, "RESOLUTION_SLA_SECONDS": RESOLUTION_SECONDS,
-                            "LADDER_STEP_SECONDS": LADDER_SECONDS},
-                       lambda_log=ROOT / "build" / "test-lambda.log").start()
-    yield stack
-    stack.stop()
 
 
 @pytest.fixture(scope="session")

@@ -18,28 +18,65 @@ def emulator():
     x.stop()
 
 
-def test_search_pages_through_everything_newer_than_the_checkpoint(emulator):
+def drain(channel: XChannel, cursor: str | None) -> tuple[list[list[str]], str | None]:
+    """Pages until the channel says it is caught up: the ids of each page, and the cursor left."""
+    pages = []
+    while True:
+        inbox = channel.receive(cursor)
+        pages.append([m.source_id for m in inbox.messages])
+        cursor = inbox.cursor
+        if inbox.complete:
+            return pages, cursor
+
+
+def test_search_pages_newest_first_from_a_resumable_cursor_down_to_the_checkpoint(emulator):
+    emulator.rate_limit.limit = 50
     posts = [emulator.release(f"aduan nomor {i} #KemalaJateng", f"warga{i}") for i in range(230)]
     emulator.release("tanpa tagar, tidak ikut", "lain")
     emulator.release("RT ikut-ikutan #KemalaJateng", "rt", is_retweet=True)
-    channel = XChannel(build_client(CREDENTIALS, emulator.base_url), QUERY, max_pages=5, account="KemalaJateng")
-    result = channel.receive(str(posts[9].id))
-    assert result.complete
-    assert [t.source_id for t in result.messages] == [str(p.id) for p in posts[10:]]
-    assert result.cursor == str(posts[-1].id)
-    assert result.messages[0].author == "warga10"
+    channel = XChannel(build_client(CREDENTIALS, emulator.base_url), QUERY, account="KemalaJateng")
+    first = channel.receive(str(posts[9].id))  # a checkpoint written before cursors: a plain tweet id
+    assert not first.complete and [m.source_id for m in first.messages] == [str(p.id) for p in posts[130:]]
+    assert first.messages[0].author == "warga130"
+    later = [emulator.release(f"aduan baru {i} #KemalaJateng", "baru") for i in range(3)]  # while draining
+    pages, cursor = drain(channel, first.cursor)
+    assert pages == [[str(p.id) for p in posts[30:130]], [str(p.id) for p in posts[10:30]]]
+    pages, cursor = drain(channel, cursor)
+    assert pages == [[str(p.id) for p in later]]
+    assert drain(channel, cursor)[0] == [[]]
 
 
-def test_rate_limit_before_any_page_raises_and_mid_search_marks_it_incomplete(emulator):
-    for i in range(250):
+def test_a_rate_limit_raises_with_its_reset_and_the_cursor_still_resumes(emulator):
+    for i in range(150):
         emulator.release(f"aduan {i} #kemalajateng")
-    channel = XChannel(build_client(CREDENTIALS, emulator.base_url), QUERY, max_pages=5, account="KemalaJateng")
+    channel = XChannel(build_client(CREDENTIALS, emulator.base_url), QUERY, account="KemalaJateng")
     emulator.rate_limit.used = 4  # one request left in this window
     partial = channel.receive(None)
     assert not partial.complete and len(partial.messages) == 100
     with pytest.raises(RateLimitedError) as error:
-        channel.receive(None)
+        channel.receive(partial.cursor)
     assert error.value.reset_at is not None
+    emulator.rate_limit.used = 0
+    rest = channel.receive(partial.cursor)
+    assert rest.complete and len(rest.messages) == 50
+
+
+def test_several_queries_are_each_drained_once_per_round(emulator):
+    complaint = emulator.release("Jalan rusak di Boyolali #KemalaJateng", "warga")
+    handles = [f"instansi{i:03d}" for i in range(60)]  # too many for one query: several OR queries
+    for handle in (handles[0], handles[-1]):
+        emulator.release(f"@warga jawaban dari {handle}", handle, in_reply_to=complaint.id)
+    channel = XChannel(build_client(CREDENTIALS, emulator.base_url), QUERY, account="KemalaJateng")
+    found, cursor, calls = [], None, 0
+    while True:
+        inbox = channel.receive_agency_replies(handles, cursor)
+        found += [m.author for m in inbox.messages]
+        cursor, calls = inbox.cursor, calls + 1
+        if inbox.complete:
+            break
+    assert calls > 1 and sorted(found) == [handles[0], handles[-1]]
+    again = channel.receive_agency_replies(handles, cursor)
+    assert again.messages == [] and not again.complete  # a new round starts with the first query
 
 
 def test_emulator_rejects_bad_requests_like_x(emulator):
@@ -66,6 +103,6 @@ def test_agency_replies_are_found_in_one_search_and_carry_their_thread(emulator)
     complaint = emulator.release("Jalan rusak di Boyolali #KemalaJateng", "warga")
     emulator.release("@warga Sudah kami jadwalkan perbaikan", "dpubmckjateng", in_reply_to=complaint.id)
     emulator.release("@warga ini bukan balasan instansi", "orang_lain", in_reply_to=complaint.id)
-    channel = XChannel(build_client(CREDENTIALS, emulator.base_url), QUERY, max_pages=5, account="KemalaJateng")
+    channel = XChannel(build_client(CREDENTIALS, emulator.base_url), QUERY, account="KemalaJateng")
     inbox = channel.receive_agency_replies(["dpubmckjateng", "dinkesjateng"], None)
     assert [(m.author, m.conversation_id) for m in inbox.messages] == [("dpubmckjateng", str(complaint.id))]

@@ -6,7 +6,9 @@ OAuth signatures), which is how the local X API emulator is reached. Unset in de
 """
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import tweepy
@@ -99,64 +101,52 @@ class XChannel:
     code = "x"
     pacing = (100, 900)  # X: 100 posts per 15 minutes per account
 
-    def __init__(self, client: tweepy.Client, query: str, max_pages: int, account: str) -> None:
+    def __init__(self, client: tweepy.Client, query: str, account: str, page_size: int = _PAGE_SIZE) -> None:
         self._client = client
         self._query = query
-        self._max_pages = max_pages
         self._account = account
+        self._page_size = page_size  # X: 10 to 100 per page
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "XChannel":
         credentials = parameters.get_secret(settings.x_credentials_secret, transform="json", max_age=_SECRET_MAX_AGE)
-        return cls(build_client(credentials, settings.x_api_base_url), settings.x_query, settings.poll_max_pages,
-                   settings.x_handle)
+        return cls(build_client(credentials, settings.x_api_base_url), settings.x_query, settings.x_handle,
+                   settings.poll_page_size)
 
     def receive(self, cursor: str | None) -> Inbox:
-        """Every tweet newer than `cursor` (a tweet id), up to `max_pages` pages of 100, oldest first."""
-        return self._search([self._query], cursor)
+        """One page (up to `page_size`) of the tweets newer than the cursor's checkpoint, continuing its drain."""
+        return self._page([self._query], cursor)
 
     def receive_agency_replies(self, handles: list[str], cursor: str | None) -> Inbox:
-        """Replies posted by the agencies' own accounts, newer than `cursor`, oldest first."""
+        """One page of the replies posted by the agencies' own accounts, continuing the cursor's drain."""
         if not handles:
             return Inbox([], cursor, True)
-        return self._search(_chunked_or_query([f"from:{h}" for h in handles], "is:reply"), cursor)
+        return self._page(_chunked_or_query([f"from:{h}" for h in handles], "is:reply"), cursor)
 
-    def _search(self, queries: list[str], cursor: str | None) -> Inbox:
-        tweets: list[IncomingMessage] = []
-        newest: list[int] = []
-        complete = True
-        for query in queries:
-            found, newest_id, query_complete = self._search_one(query, cursor, raise_when_empty=not tweets)
-            tweets += found
-            newest += [int(newest_id)] if newest_id else []
-            complete = complete and query_complete
-            if not query_complete:
-                break
+    def _page(self, queries: list[str], cursor: str | None) -> Inbox:
+        """Recent search pages newest first, so a backlog is drained from its newest end down to the
+        checkpoint (`since`), one page per call: `until` remembers where the drain stopped, `newest`
+        what the checkpoint becomes when it reaches `since`. With several queries a round drains each once."""
+        drains = _load(cursor, queries)
+        query = next(q for q in queries if not drains[q].done)
+        drain = drains[query]
+        try:
+            response = self._client.search_recent_tweets(
+                query, since_id=drain.since, until_id=drain.until, next_token=drain.token, max_results=self._page_size,
+                tweet_fields=_TWEET_FIELDS, expansions=["author_id"], user_fields=["username"],
+            )
+        except tweepy.TooManyRequests as error:
+            raise RateLimitedError(_reset_at(error)) from error
+        meta = response.meta or {}
+        users = {u.id: u.username for u in (response.includes or {}).get("users", [])}
+        tweets = [self._message(t, users) for t in response.data or []]
+        drain.advance([int(t.source_id) for t in tweets], meta.get("newest_id"), meta.get("next_token"))
+        complete = all(d.done for d in drains.values())
+        if complete:
+            for d in drains.values():
+                d.done = False
         tweets.sort(key=lambda t: int(t.source_id))
-        return Inbox(messages=tweets, cursor=str(max(newest)) if newest else None, complete=complete)
-
-    def _search_one(self, query: str, cursor: str | None, raise_when_empty: bool):
-        tweets: list[IncomingMessage] = []
-        newest_id: str | None = None
-        next_token: str | None = None
-        for _ in range(self._max_pages):
-            try:
-                response = self._client.search_recent_tweets(
-                    query, since_id=cursor, max_results=_PAGE_SIZE, next_token=next_token,
-                    tweet_fields=_TWEET_FIELDS, expansions=["author_id"], user_fields=["username"],
-                )
-            except tweepy.TooManyRequests as error:
-                if raise_when_empty and not tweets:
-                    raise RateLimitedError(_reset_at(error)) from error
-                return tweets, newest_id, False
-            meta = response.meta or {}
-            newest_id = newest_id or meta.get("newest_id")
-            users = {u.id: u.username for u in (response.includes or {}).get("users", [])}
-            tweets += [self._message(t, users) for t in response.data or []]
-            next_token = meta.get("next_token")
-            if not next_token:
-                return tweets, newest_id, True
-        return tweets, newest_id, next_token is None
+        return Inbox(messages=tweets, cursor=json.dumps({q: asdict(d) for q, d in drains.items()}), complete=complete)
 
     def _message(self, tweet, users: dict) -> IncomingMessage:
         conversation = str(tweet.conversation_id) if tweet.conversation_id else None
@@ -183,6 +173,39 @@ class XChannel:
         except tweepy.TooManyRequests as error:
             raise RateLimitedError(_reset_at(error)) from error
         return next((str(t.id) for t in response.data or [] if t.text == part), None)
+
+
+@dataclass
+class _Drain:
+    """Where paging one query stands: everything up to `since` was received; a drain in progress has
+    received everything from `until` up to `newest` (`token`: X's next_token after an empty page)."""
+
+    since: int | None = None
+    newest: int | None = None
+    until: int | None = None
+    token: str | None = None
+    done: bool = False  # drained to `since` in this round
+
+    def advance(self, ids: list[int], newest_id: str | None, next_token: str | None) -> None:
+        if self.until is None and self.token is None:  # the first page of a drain: its newest end
+            self.newest = int(newest_id) if newest_id else None
+        if next_token:
+            self.until, self.token = (min(ids), None) if ids else (self.until, next_token)
+            return
+        if self.newest is not None:
+            self.since = max(self.since or 0, self.newest)
+        self.newest = self.until = self.token = None
+        self.done = True
+
+
+def _load(cursor: str | None, queries: list[str]) -> dict[str, _Drain]:
+    """The cursor's drains per query; a query it does not know yet starts from the lowest checkpoint
+    (a plain tweet id is the checkpoint of cursors written before drains were kept)."""
+    if cursor and cursor.isdigit():
+        return {q: _Drain(since=int(cursor)) for q in queries}
+    known = {q: _Drain(**state) for q, state in (json.loads(cursor) if cursor else {}).items() if q in queries}
+    floor = min((d.since for d in known.values() if d.since is not None), default=None)
+    return {q: known.get(q) or _Drain(since=floor) for q in queries}
 
 
 def _reset_at(error: tweepy.TooManyRequests) -> int | None:
