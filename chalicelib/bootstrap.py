@@ -38,14 +38,18 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def link_secret() -> str:
-    from aws_lambda_powertools.utilities import parameters  # imports boto3: only functions that sign links pay
+def _secret(name: str) -> str:
+    from aws_lambda_powertools.utilities import parameters  # imports boto3: only functions that need a secret pay
 
-    return parameters.get_secret(get_settings().link_secret, max_age=_SECRET_MAX_AGE)
+    return parameters.get_secret(name, max_age=_SECRET_MAX_AGE)
+
+
+def link_secret() -> str:
+    return _secret(get_settings().link_secret)
 
 
 def open311_key() -> str:
-    return parameters.get_secret(get_settings().open311_api_key_secret, max_age=_SECRET_MAX_AGE)
+    return _secret(get_settings().open311_api_key_secret)
 
 
 def action_url(ticket: Ticket, action: str) -> str:

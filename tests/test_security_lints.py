@@ -34,6 +34,8 @@ SHARED = ("identity/",)  # SES identities belong to the account and region, not 
 def _rendered(document: dict, stage: str, functions: dict[str, str] | None = None) -> dict:
     """The document as CloudFormation would fill it in for `stage` in REGION and ACCOUNT."""
     resolver = Resolver(REGION, ACCOUNT, {**PARAMETERS, "Stage": stage})
+    # The stage's own user pool: its id is only known once deployed.
+    resolver.attrs["UserPool"] = {"Arn": f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/kemala-{stage}-users"}
     for logical, name in (functions or {}).items():
         resolver.attrs[logical] = {"Arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:kemala-{stage}-{name}"}
     return resolver.resolve(document)
