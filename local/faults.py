@@ -31,7 +31,7 @@ from moto.core.responses import BaseResponse
 
 from chalicelib.adapters.channels.x import XChannel
 from chalicelib.adapters.dynamodb import DynamoTicketRepository
-from chalicelib.adapters.notifications import SnsNotifier
+from chalicelib.adapters.notifications import AgencyNotifier
 from chalicelib.adapters.workflow import StepFunctionsWorkflow
 
 SIDE_EFFECTS = ("tickets.add", "tickets.save", "sns.publish", "x.post", "sfn.start", "sfn.resume")
@@ -192,8 +192,8 @@ def install(app_module_name: str = "app") -> None:
     repo.get = _noting_ticket(repo.get)
     repo.add = _effect("tickets.add", lambda ticket: ticket.ticket_id)(repo.add)
     repo.save = _effect("tickets.save", lambda ticket: ticket.ticket_id)(repo.save)
-    SnsNotifier.alert = _effect("sns.publish", lambda topic, email, kind, ticket_id: ticket_id)(SnsNotifier.alert)
-    SnsNotifier.page = _effect("sns.publish", lambda topic, text, ticket_id: ticket_id)(SnsNotifier.page)
+    AgencyNotifier.alert = _effect("sns.publish", lambda topic, email, kind, ticket_id: ticket_id)(AgencyNotifier.alert)
+    AgencyNotifier.page = _effect("sns.publish", lambda topic, text, ticket_id: ticket_id)(AgencyNotifier.page)
     XChannel.send = _effect("x.post", lambda ticket, part, after: ticket.ticket_id)(XChannel.send)
     StepFunctionsWorkflow.start = _effect("sfn.start", lambda ticket_id: ticket_id)(StepFunctionsWorkflow.start)
     StepFunctionsWorkflow.resume = _effect("sfn.resume", lambda token, output: None)(StepFunctionsWorkflow.resume)

@@ -27,6 +27,10 @@ class InvalidTransitionError(Exception):
     """A ticket was asked to move to a state it cannot reach from where it is."""
 
 
+class NotTheHolderError(InvalidTransitionError):
+    """An agency acted on a ticket that another agency holds."""
+
+
 class Status(str, enum.Enum):
     RECEIVED = "RECEIVED"
     CLASSIFIED = "CLASSIFIED"
@@ -162,7 +166,7 @@ class Ticket:
 
     def _require_holder(self, agency: str) -> None:
         if agency != self.agency:
-            raise InvalidTransitionError(f"ticket {self.ticket_id} is with {self.agency}, not {agency}")
+            raise NotTheHolderError(f"ticket {self.ticket_id} is with {self.agency}, not {agency}")
 
     def classify(self, classification: Classification, at: datetime) -> None:
         self._move(Status.CLASSIFIED, at, note=f"{classification.agency} ({classification.confidence:.2f})")

@@ -8,7 +8,7 @@ from chalice import BadRequestError, ChaliceViewError, ConflictError, ForbiddenE
 
 from chalicelib.domain.access import AccessDeniedError
 from chalicelib.domain.directory import UnknownAgencyError
-from chalicelib.domain.tickets import InvalidTransitionError
+from chalicelib.domain.tickets import InvalidTransitionError, NotTheHolderError
 from chalicelib.services.ports import ConcurrentUpdateError, TicketNotFoundError
 
 
@@ -29,6 +29,8 @@ def as_http_errors(ticket_id: str, refused: str) -> Iterator[None]:
         raise BadRequestError(f"Kode instansi tidak dikenal: {error.args[0]}")
     except AccessDeniedError as error:
         raise ForbiddenError(str(error))
+    except NotTheHolderError as error:
+        raise ForbiddenError(f"Tiket {ticket_id} {refused}: {error}")
     except InvalidTransitionError as error:
         raise ConflictError(f"Tiket {ticket_id} {refused}: {error}")
     except ConcurrentUpdateError:

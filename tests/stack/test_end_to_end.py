@@ -131,7 +131,7 @@ def test_api_rejects_bad_links_with_clear_messages(stack):
     forged = signed(ticket_id, "acknowledge", other)
     wrong_agency = requests.post(base, params={"agency": other, "exp": forged.expires,
                                                "sig": forged.signature(link_secret(stack))}, timeout=10)
-    assert wrong_agency.status_code == 409 and holder in wrong_agency.json()["Message"]
+    assert wrong_agency.status_code == 403 and holder in wrong_agency.json()["Message"]
     empty = requests.post(link(stack, ticket_id, "answer", holder), data={"text": "  "}, timeout=10)
     assert empty.status_code == 400 and "Jawaban" in empty.json()["Message"]
     unknown_action = requests.post(f"{stack.api_url}/tickets/{ticket_id}/explode", timeout=10)

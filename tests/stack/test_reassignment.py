@@ -37,7 +37,7 @@ def test_reassigned_ticket_reaches_the_right_agency_which_answers_and_resolves(s
     assert repo.get(ticket_id).history[-2].note.endswith(": soal kepesertaan")
 
     # The old agency's link no longer acts; the new agency answers and resolves in one go.
-    assert requests.post(link(stack, ticket_id, "acknowledge", holder), timeout=10).status_code == 409
+    assert requests.post(link(stack, ticket_id, "acknowledge", holder), timeout=10).status_code == 403
     done = requests.post(link(stack, ticket_id, "resolve", target), data={"note": "Kartu sudah aktif kembali"},
                          timeout=10)
     assert done.status_code == 200
