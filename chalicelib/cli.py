@@ -80,7 +80,7 @@ def train(args: argparse.Namespace) -> int:
     def report(line: str) -> None:
         print(line, file=sys.stderr)
 
-    rows = [row for path in args.training for row in training.read_jsonl(Path(path))]
+    rows = [{**row, "group": Path(path).stem} for path in args.training for row in training.read_jsonl(Path(path))]
     corrections = _corrections(args)
     examples = training.examples_from(rows, corrections, load_lexicon())
     grid = [training.Settings()] if args.no_search else training.GRID

@@ -30,6 +30,7 @@ _MAX_WORDS = 4
 _EXPLICIT_REGENCY = {"kota", "kab", "kabupaten", "pemkab", "pemkot"}
 _EXPLICIT_DISTRICT = {"kec", "kecamatan"}
 _VILLAGE_CUES = {"desa", "ds", "dusun", "dukuh", "kelurahan", "kel", "kampung", "dsn"}
+_RIVER_CUES = {"kali", "sungai", "bengawan", "kanal"}  # a river named after a place runs through others too
 # A regency named outright outweighs a kecamatan of the same name elsewhere ("Pasar Kliwon Kudus").
 _KIND_WEIGHT = {"alias": 2.0, "regency": 2.2, "district": 2.0, "outside": 2.0, "village": 1.5}
 
@@ -131,8 +132,12 @@ def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer)
     if place is None:
         return None
     default = gaz.shared_name_defaults.get(phrase)
-    # the name's default first, then the most populous
-    codes = tuple(sorted(place.codes, key=lambda code: (code != default, -gaz.population.get(code, 0))))
+    named = gaz.names[phrase].codes if place.kind == "village" and phrase in gaz.names else ()
+    urban = prev in {"kelurahan", "kel"}
+    # A village that shares its kecamatan's or regency's name lies there ("Kel. Sukoharjo"); a
+    # kelurahan is mostly urban, so a city's; then the name's default, then the most populous.
+    codes = tuple(sorted(place.codes, key=lambda code: (code not in named, not (urban and code[2] == "7"),
+                                                        code != default, -gaz.population.get(code, 0))))
     weight = _KIND_WEIGHT[place.kind]
     explicit = prev in _EXPLICIT_REGENCY or prev in _EXPLICIT_DISTRICT
     if place.kind == "regency" and len(codes) > 1:
@@ -142,25 +147,31 @@ def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer)
             codes = (gaz.kabupaten_of[phrase],)
     if explicit:
         weight += 1.0
+    elif prev in _RIVER_CUES:
+        weight *= 0.5
     elif prev in gaz.location_cues:
         weight *= 1.5
     if any(word in gaz.origin_cues for word in before):
         weight *= 0.3
     capitalised = first_word[:1].isupper()
     # A capitalised regency name mid-sentence ("nelayan Batang") is a proper noun, not the word.
-    cued = explicit or capitalised and (prev in gaz.location_cues or (place.kind == "regency" and bool(before)))
+    cued = explicit or capitalised and (prev in gaz.location_cues or prev in _RIVER_CUES
+                                        or (place.kind == "regency" and bool(before)))
     return _Mention(phrase, codes, weight, needs_support=phrase in gaz.needs_cue and not cued, kind=place.kind)
 
 
-def _qualified(mentions: list[_Mention]) -> list[_Mention]:
+def _qualified(mentions: list[_Mention], gaz: Gazetteer) -> list[_Mention]:
     """Drops a place that the regency named right after it contradicts ("Pasar Kliwon Kudus"); two
-    regencies in a row are a route ("jalan Boyolali-Klaten"), both kept."""
+    regencies in a row are a route ("jalan Boyolali-Klaten"), both kept, unless the first is also
+    a kecamatan of the second ("Karanganyar Demak": the kecamatan, in Demak)."""
     kept = []
     for i, mention in enumerate(mentions):
         following = mentions[i + 1] if i + 1 < len(mentions) else None
-        if (following and following.kind == "regency" != mention.kind and following.start == mention.end
-                and not set(following.codes) & set(mention.codes)):
-            continue
+        if following and following.kind == "regency" and following.start == mention.end:
+            if mention.kind == "regency" and set(gaz.districts.get(mention.surface, ())) & set(following.codes):
+                continue
+            if following.kind != mention.kind and not set(following.codes) & set(mention.codes):
+                continue
         kept.append(mention)
     return kept
 
@@ -169,8 +180,9 @@ def locate(text: str, gaz: Gazetteer | None = None) -> Location:
     """Where the problem is, the place words that decided it, and every place named."""
     gaz = gaz or load_gazetteer()
     found = _mentions(text, gaz)
-    mentions = _qualified(found)
-    supported = {m.codes[0] for m in mentions if not m.needs_support and len(m.codes) == 1}
+    mentions = _qualified(found, gaz)
+    # another place abroad does not vouch for a word that may be no place at all ("bali": come back)
+    supported = {m.codes[0] for m in mentions if not m.needs_support and len(m.codes) == 1} - {OUTSIDE}
     # a village name none of the named kecamatan/regencies/landmarks agree with is another village
     anchors = {m.codes[0] for m in mentions if not m.needs_support and len(m.codes) == 1 and m.kind != "village"}
     scores: dict[str, float] = defaultdict(float)

@@ -26,7 +26,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 
 from chalicelib.domain.directory import load_directory
 from chalicelib.domain.learning import LinearModel, Vectorizer
@@ -70,6 +70,7 @@ class Example:
     urgency: str | None
     weight: float
     register: str  # tweet | sms | webform | letter | long (not stated, over 280 chars) | phrase | correction
+    group: str = ""  # the file (its writer) the example comes from: cross-validation leaves one out at a time
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -82,7 +83,8 @@ def register_of(row: dict) -> str:
 
 
 def examples_from(rows: list[dict], corrections: list[dict], lexicon: Lexicon) -> list[Example]:
-    examples = [Example(featurize(r["text"], lexicon), r["agency"], r.get("urgency"), 1.0, register_of(r)) for r in rows]
+    examples = [Example(featurize(r["text"], lexicon), r["agency"], r.get("urgency"), 1.0, register_of(r), r.get("group", ""))
+                for r in rows]
     examples += [Example(featurize(phrase, lexicon), agency, None, PHRASE_WEIGHT, "phrase")
                  for agency, phrases in lexicon.raw_agency_phrases.items() for phrase in phrases]
     examples += [Example(featurize(c["text"], lexicon), c["agency"], None, CORRECTION_WEIGHT, "correction")
@@ -159,11 +161,20 @@ def _score_fold(settings: Settings, train: list[Example], test: list[Example]) -
     return list(model.classes_), model.decision_function(x_test), urgency.predict_proba(x_test)[:, order]
 
 
+def split(examples: list[Example], scored: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Leave one writer (training file) out at a time, so the scores estimate text by a writer the
+    model never read; with fewer than three writers, stratified k-fold."""
+    groups = [examples[i].group for i in scored]
+    if len(set(groups)) >= 3:
+        return list(LeaveOneGroupOut().split(scored, groups=groups))
+    return list(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(scored, [examples[i].agency for i in scored]))
+
+
 def cross_validate(settings: Settings, examples: list[Example]) -> OutOfFold:
     scored = [i for i, e in enumerate(examples) if e.register not in ("phrase", "correction")]
     always = [examples[i] for i, e in enumerate(examples) if e.register in ("phrase", "correction")]
     classes = sorted({e.agency for e in examples})
-    folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(scored, [examples[i].agency for i in scored]))
+    folds = split(examples, scored)
     results = Parallel(n_jobs=-1)(
         delayed(_score_fold)(settings, [examples[scored[j]] for j in train_part] + always,
                              [examples[scored[j]] for j in test_part])

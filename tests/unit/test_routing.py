@@ -44,6 +44,14 @@ def test_routes_hard_cases_to_the_right_agency(text, agency):
     ("Sampah numpuk di pinggir jalan, baunya parah #KemalaJateng", None),
     ("Nelayan Batang susah dapat solar #KemalaJateng", "3325"),
     ("Batang pohon tumbang menutup jalan desa #KemalaJateng", None),
+    # the sender's home gives way to the problem's place, even outside the province
+    ("Saya warga Kecamatan Losari, Brebes. Klinik di wilayah Kabupaten Kuningan, Jawa Barat memberi obat kedaluwarsa.", OUTSIDE),
+    ("Mbah dhewekan neng omah reyot neng Cawas, anake neng Jakarta ra tau bali #KemalaJateng", "3310"),
+    ("Air masuk rumah, Karanganyar Demak min, tolong perahu #KemalaJateng", "3321"),  # the kecamatan of Demak
+    ("Petugas kantor kelurahan Medono kasar #KemalaJateng", "3375"),  # a kelurahan: the city's of that name
+    ("Ngurus surat neng kelurahan Sukoharjo dikon mbayar #KemalaJateng", "3311"),
+    ("Tanggul Kali Tuntang di wil. Gubug longsor #KemalaJateng", "3315"),  # a river named after a place elsewhere
+    ("Solar di SPBUN Tasikagung kosong #KemalaJateng", "3317"),
 ])
 def test_finds_where_the_problem_is(text, region):
     assert locate(text).code == region
