@@ -3,9 +3,9 @@
     .venv/bin/python bench/routing.py [FILE.jsonl ...]
 
 Defaults to the team's held-out set (bench/data/routing_eval.jsonl), the fresh set
-(bench/data/routing_fresh.jsonl), the frozen held-out split (bench/data/routing_holdout.jsonl,
-written by someone else and never trained or tuned on) and the shared dev set
-(../shared/dev/tweets_dev.jsonl), those that exist. Per set, overall and per register (tweet:
+(bench/data/routing_fresh.jsonl) and the shared dev set (../shared/dev/tweets_dev.jsonl), those
+that exist. The frozen held-out split (bench/data/routing_holdout2.jsonl) is scored only when
+named, once, on the final model: `bench/routing.py bench/data/routing_holdout2.jsonl`. Per set, overall and per register (tweet:
 at most 280 characters or `register: tweet`; long: the rest): agency accuracy and macro-F1, region
 and urgency accuracy, EMERGENCY recall, classify latency p50/p99 (wall clock, and the process's CPU
 time, which a busy machine does not inflate); then per-agency precision/recall,
@@ -32,7 +32,7 @@ from chalicelib.domain.tickets import Classification  # noqa: E402
 from chalicelib.services.evaluation import coverage_table, expected_calibration_error, reliability  # noqa: E402
 
 DEFAULT_SETS = [ROOT / "bench" / "data" / "routing_eval.jsonl", ROOT / "bench" / "data" / "routing_fresh.jsonl",
-                ROOT / "bench" / "data" / "routing_holdout.jsonl", ROOT.parent / "shared" / "dev" / "tweets_dev.jsonl"]
+                ROOT.parent / "shared" / "dev" / "tweets_dev.jsonl"]
 
 
 def _percentile(values: list[float], share: float) -> float:

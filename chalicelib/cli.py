@@ -85,13 +85,14 @@ def train(args: argparse.Namespace) -> int:
     examples = training.examples_from(rows, corrections, load_lexicon())
     grid = [training.Settings()] if args.no_search else training.GRID
     report(f"{len(rows)} labelled complaints from {len(args.training)} files, {len(corrections)} corrections; "
-           f"{training.FOLDS}-fold stratified cross-validation of {len(grid)} settings:")
+           f"cross-validation of {len(grid)} settings, leaving one file (writer) out at a time:")
     oof = training.select(examples, grid, report)
     trained = training.train(examples, oof.settings, oof)
     model = training.export(trained, examples)
     training.write_model(Path(args.out), model)
     figures = model["cross_validation"]
     report(f"chosen: {figures['settings']}")
+    report(f"per left-out file: {figures['agency_accuracy_per_group']}")
     report(f"out of fold: agency accuracy {figures['agency_accuracy']} {figures['agency_accuracy_per_register']}; "
            f"urgency accuracy {figures['urgency_accuracy']}, EMERGENCY recall {figures['emergency_recall']} "
            f"(EMERGENCY from p >= {figures['emergency_at']})")

@@ -86,6 +86,12 @@ class Document:
         """The topic words as one string, what scikit-learn's char_wb analyzer reads in training."""
         return " ".join(self.words)
 
+    @property
+    def cues(self) -> list[str]:
+        """The agencies and urgency levels the lexicon's phrases point to: the third block, which
+        carries over to writers whose other words the model never saw."""
+        return [term for term in self.terms if term.startswith(("A:", "U:"))]
+
 
 def featurize(text: str, lexicon: Lexicon, place_words: list[str] | None = None) -> Document:
     """The terms of a text. Place names are left out of its topic words (they say where, not
@@ -141,7 +147,8 @@ class Router:
     word_terms: dict[int, str]  # column -> term of the word block, for the evidence
 
     def vectorize(self, document: Document) -> Vector:
-        return self.vectorizer.transform([document.terms, char_ngrams(document.words, *self.char_ngrams)])
+        blocks = [document.terms, char_ngrams(document.words, *self.char_ngrams), document.cues]
+        return self.vectorizer.transform(blocks[:len(self.vectorizer.columns)])
 
     def classify(self, text: str) -> Classification:
         location = locate(text)

@@ -2,7 +2,7 @@
 coverage/accuracy at candidate triage thresholds (used by training and by bench/routing.py)."""
 from __future__ import annotations
 
-THRESHOLDS = [round(0.30 + 0.05 * i, 2) for i in range(14)]  # 0.30 .. 0.95
+THRESHOLDS = [round(0.30 + 0.05 * i, 2) for i in range(12)] + [0.9, 0.92, 0.94, 0.96, 0.98, 0.99]  # 0.30 .. 0.99
 
 
 def reliability(confidences: list[float], correct: list[bool], bins: int = 10) -> list[dict]:

@@ -7,8 +7,9 @@ desk made (stored labels weigh most: a person read the complaint). Each text bec
 blocks (word-level terms; character n-grams within words), sublinear tf and L2-normalised per
 block, and two multinomial logistic regressions read them (agency; urgency, class-balanced).
 
-Settings are chosen by stratified k-fold cross-validation on the training examples only
-(`select`); the out-of-fold scores of the chosen settings then fit the temperature that calibrates
+Settings are chosen by cross-validation on the training examples only (`select`), leaving one
+training file (one writer) out at a time, so the figures estimate text by a writer the model never
+read; the out-of-fold scores of the chosen settings then fit the temperature that calibrates
 the confidence, the EMERGENCY threshold, and the coverage/accuracy table the triage threshold in
 `data/agencies.yaml` is read from.
 """
@@ -52,10 +53,11 @@ class Settings:
     max_word_features: int = 6000         # most frequent word-level terms kept (model size)
     char_ngrams: tuple[int, int] = (2, 5)
     min_df: int = 2
+    cue_weight: float = 0.0               # weight of the lexicon block (the agencies and urgency levels named); 0: none
 
     def label(self) -> str:
-        return (f"C={self.c:g} char_weight={self.char_weight:g} word_features={self.max_word_features} "
-                f"char_features={self.max_char_features}")
+        return (f"C={self.c:g} char_weight={self.char_weight:g} cue_weight={self.cue_weight:g} "
+                f"word_features={self.max_word_features} char_features={self.max_char_features}")
 
 
 # Twice the vocabulary (12k word + 25k char features) scored the same out of fold on 2,338
@@ -99,27 +101,38 @@ def _terms(document: Document) -> list[str]:
     return document.terms
 
 
+def _cues(document: Document) -> list[str]:
+    return document.cues
+
+
 class Features:
-    """The two TF-IDF blocks, fitted on some examples and applied to others."""
+    """The TF-IDF blocks (word-level terms, character n-grams, and optionally the lexicon's cues),
+    fitted on some examples and applied to others."""
 
     def __init__(self, settings: Settings, examples: list[Example]):
         self.settings = settings
-        self.words = TfidfVectorizer(analyzer=_terms, sublinear_tf=True, min_df=settings.min_df,
-                                     max_features=settings.max_word_features)
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=settings.char_ngrams, lowercase=False,
-                                     sublinear_tf=True, min_df=settings.min_df, max_features=settings.max_char_features)
-        self.words.fit([e.document for e in examples])
-        self.chars.fit([e.document.text for e in examples])
+        words = TfidfVectorizer(analyzer=_terms, sublinear_tf=True, min_df=settings.min_df,
+                                max_features=settings.max_word_features)
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=settings.char_ngrams, lowercase=False,
+                                sublinear_tf=True, min_df=settings.min_df, max_features=settings.max_char_features)
+        self.blocks = [(words, 1.0, lambda e: e.document), (chars, settings.char_weight, lambda e: e.document.text)]
+        if settings.cue_weight:
+            cues = TfidfVectorizer(analyzer=_cues, sublinear_tf=True, min_df=1)
+            self.blocks.append((cues, settings.cue_weight, lambda e: e.document))
+        for vectorizer, _, read in self.blocks:
+            vectorizer.fit([read(e) for e in examples])
 
     def matrix(self, examples: list[Example]) -> sparse.csr_matrix:
-        return sparse.hstack([self.words.transform([e.document for e in examples]),
-                              self.settings.char_weight * self.chars.transform([e.document.text for e in examples])],
-                             format="csr")
+        return sparse.hstack([weight * vectorizer.transform([read(e) for e in examples])
+                              for vectorizer, weight, read in self.blocks], format="csr")
 
     def export(self) -> Vectorizer:
-        words, chars = self.words.vocabulary_, self.chars.vocabulary_
-        return Vectorizer([dict(words), {t: len(words) + j for t, j in chars.items()}], [1.0, self.settings.char_weight],
-                          np.concatenate([self.words.idf_, self.chars.idf_]).tolist())
+        columns, start = [], 0
+        for vectorizer, _, _ in self.blocks:
+            columns.append({t: start + j for t, j in vectorizer.vocabulary_.items()})
+            start += len(vectorizer.vocabulary_)
+        return Vectorizer(columns, [weight for _, weight, _ in self.blocks],
+                          np.concatenate([vectorizer.idf_ for vectorizer, _, _ in self.blocks]).tolist())
 
 
 def _fit(settings: Settings, x, labels: list[str], weights: np.ndarray, balanced: bool = False) -> LogisticRegression:
@@ -251,16 +264,19 @@ def oof_report(oof: OutOfFold, examples: list[Example], temperature: float, emer
     predicted = [oof.agency_classes[k] for k in probabilities.argmax(axis=1)]
     confidence = probabilities.max(axis=1).tolist()
     correct = [g == p for g, p in zip(gold, predicted)]
-    registers = [examples[i].register for i in oof.rows]
-    per_register = {r: round(float(np.mean([c for c, reg in zip(correct, registers) if reg == r])), 3)
-                    for r in sorted(set(registers))}
+    def per(key) -> dict[str, float]:
+        keys = [key(examples[i]) for i in oof.rows]
+        return {k: round(float(np.mean([c for c, own in zip(correct, keys) if own == k])), 3) for k in sorted(set(keys))}
+
     urgency_gold = [examples[oof.rows[k]].urgency for k in oof.urgency_rows]
     rest = np.asarray(URGENCY_LEVELS[1:])[oof.urgency_probabilities[:, 1:].argmax(axis=1)]
     urgency_predicted = np.where(oof.urgency_probabilities[:, 0] >= emergency_at, "EMERGENCY", rest)
     emergencies = [p for g, p in zip(urgency_gold, urgency_predicted) if g == "EMERGENCY"]
     return {
-        "settings": oof.settings.label(), "folds": FOLDS, "examples": len(gold),
-        "agency_accuracy": round(sum(correct) / len(correct), 3), "agency_accuracy_per_register": per_register,
+        "settings": oof.settings.label(), "folds": len(set(e.group for e in examples if e.group)) or FOLDS,
+        "examples": len(gold),
+        "agency_accuracy": round(sum(correct) / len(correct), 3),
+        "agency_accuracy_per_register": per(lambda e: e.register), "agency_accuracy_per_group": per(lambda e: e.group),
         "temperature": temperature,
         "ece_before_calibration": round(expected_calibration_error(
             softmax(oof.agency_scores, axis=1).max(axis=1).tolist(), correct), 4),
