@@ -32,6 +32,7 @@ _EXPLICIT_DISTRICT = {"kec", "kecamatan"}
 _VILLAGE_CUES = {"desa", "ds", "dusun", "dukuh", "kelurahan", "kel", "kampung", "dsn"}
 _RIVER_CUES = {"kali", "sungai", "bengawan", "kanal"}  # a river named after a place runs through others too
 # A regency named outright outweighs a kecamatan of the same name elsewhere ("Pasar Kliwon Kudus").
+SENDER_WEIGHT = 0.45  # "Saya warga X": the sender's home (chosen on the training files' region labels)
 _KIND_WEIGHT = {"alias": 2.0, "regency": 2.2, "district": 2.0, "outside": 2.0, "village": 1.5}
 
 
@@ -53,6 +54,7 @@ class Gazetteer:
     needs_cue: frozenset[str]
     location_cues: frozenset[str]
     origin_cues: frozenset[str]
+    sender_cues: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +82,7 @@ def load_gazetteer() -> Gazetteer:
         kota_of=kota_of, kabupaten_of=kabupaten_of, population={str(k): v for k, v in extra["population"].items()},
         shared_name_defaults=extra["shared_name_defaults"],
         needs_cue=frozenset(extra["needs_cue"]), location_cues=frozenset(extra["location_cues"]),
-        origin_cues=frozenset(extra["origin_cues"]),
+        origin_cues=frozenset(extra["origin_cues"]), sender_cues=frozenset(extra["sender_cues"]),
     )
 
 
@@ -123,7 +125,8 @@ def _mentions(text: str, gaz: Gazetteer) -> list[_Mention]:
 
 def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer) -> _Mention | None:
     prev = before[-1] if before else ""
-    if prev in _VILLAGE_CUES and phrase in gaz.villages:  # "Kel. Mojosongo" is the village, not the kecamatan
+    alias = phrase in gaz.names and gaz.names[phrase].kind == "alias"
+    if prev in _VILLAGE_CUES and phrase in gaz.villages and not alias:  # "Kel. Mojosongo": the village, not the kecamatan
         place = Place("village", gaz.villages[phrase])
     else:
         place = gaz.names.get(phrase)
@@ -134,9 +137,10 @@ def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer)
     default = gaz.shared_name_defaults.get(phrase)
     named = gaz.names[phrase].codes if place.kind == "village" and phrase in gaz.names else ()
     urban = prev in {"kelurahan", "kel"}
-    # A village that shares its kecamatan's or regency's name lies there ("Kel. Sukoharjo"); a
-    # kelurahan is mostly urban, so a city's; then the name's default, then the most populous.
-    codes = tuple(sorted(place.codes, key=lambda code: (code not in named, not (urban and code[2] == "7"),
+    # A kelurahan is mostly urban, so a city's ("Kel. Mojosongo": Solo's); a village that shares its
+    # kecamatan's or regency's name lies there ("Kel. Sukoharjo"); then the name's default, then
+    # the most populous.
+    codes = tuple(sorted(place.codes, key=lambda code: (not (urban and code[2] == "7"), code not in named,
                                                         code != default, -gaz.population.get(code, 0))))
     weight = _KIND_WEIGHT[place.kind]
     explicit = prev in _EXPLICIT_REGENCY or prev in _EXPLICIT_DISTRICT
@@ -153,6 +157,8 @@ def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer)
         weight *= 1.5
     if any(word in gaz.origin_cues for word in before):
         weight *= 0.3
+    elif any(word in gaz.sender_cues for word in before):
+        weight *= SENDER_WEIGHT
     capitalised = first_word[:1].isupper()
     # A capitalised regency name mid-sentence ("nelayan Batang") is a proper noun, not the word.
     cued = explicit or capitalised and (prev in gaz.location_cues or prev in _RIVER_CUES

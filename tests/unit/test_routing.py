@@ -52,6 +52,9 @@ def test_routes_hard_cases_to_the_right_agency(text, agency):
     ("Ngurus surat neng kelurahan Sukoharjo dikon mbayar #KemalaJateng", "3311"),
     ("Tanggul Kali Tuntang di wil. Gubug longsor #KemalaJateng", "3315"),  # a river named after a place elsewhere
     ("Solar di SPBUN Tasikagung kosong #KemalaJateng", "3317"),
+    ("Saya warga asal Semarang yang tinggal di Kota Bekasi. Minyak goreng di warung sini di atas HET.", OUTSIDE),
+    ("Saya warga Kelurahan Mojosongo. Air PDAM sering tidak sampai #KemalaJateng", "3372"),
+    ("Vaksin MR kosong di puskesmas magelang sebulan #KemalaJateng", "3371"),  # "Magelang" alone: mostly the city
 ])
 def test_finds_where_the_problem_is(text, region):
     assert locate(text).code == region
