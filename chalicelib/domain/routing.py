@@ -168,9 +168,12 @@ class Router:
         return max((level for level in by_level if level != "EMERGENCY"), key=by_level.__getitem__)
 
     def _evidence(self, vector: Vector, agency: str) -> list[str]:
-        """Up to four words or phrases that weighed most for the agency."""
+        """Up to four words or phrases that weighed most for the agency, the lexicon's phrases first
+        (what the agency admin recognises: "longsor", not "barusan")."""
         evidence: list[str] = []
-        for column, _ in self.agency_model.contributions(vector, agency):
+        contributions = self.agency_model.contributions(vector, agency)
+        ranked = sorted(contributions, key=lambda item: not self.word_terms.get(item[0], "").startswith("L:"))
+        for column, _ in ranked:
             word = _readable(self.word_terms.get(column, ""))
             if word and not any(word in seen for seen in evidence):
                 evidence.append(word)

@@ -28,7 +28,8 @@ def test_character_ngrams_are_those_of_scikit_learn():
         assert char_ngrams(words, 2, 5) == analyzer(" ".join(words))
 
 
-def test_python_inference_reproduces_scikit_learns_decision_function():
+@pytest.mark.parametrize("cue_weight", [0.0, 0.35])  # without and with the lexicon-cue block
+def test_python_inference_reproduces_scikit_learns_decision_function(cue_weight):
     pytest.importorskip("sklearn")
     import numpy as np
 
@@ -40,7 +41,7 @@ def test_python_inference_reproduces_scikit_learns_decision_function():
         ("listrik padam semalam", "PLN", "NORMAL"), ("tiang listrik roboh", "PLN", "EMERGENCY"),
         ("air pdam mati tiga hari", "PDAM", "HIGH"), ("pipa pdam bocor", "PDAM", "NORMAL")]]
     examples = training.examples_from(rows, [], lexicon)
-    settings = training.Settings(c=5.0, char_weight=0.8, max_char_features=500, min_df=1)
+    settings = training.Settings(c=5.0, char_weight=0.8, max_char_features=500, min_df=1, cue_weight=cue_weight)
     features = training.Features(settings, examples)
     x = features.matrix(examples)
     model = training._fit(settings, x, [e.agency for e in examples], np.array([e.weight for e in examples]))
@@ -77,3 +78,18 @@ def test_calibration_error_and_coverage():
     assert expected_calibration_error(confidences, correct) == pytest.approx(0.5 * 0.05 + 0.5 * 0.05)
     row = next(r for r in coverage_table(confidences, correct) if r["threshold"] == 0.9)
     assert row == {"threshold": 0.9, "coverage": 0.5, "accuracy": 1.0}
+
+
+def test_cross_validation_leaves_one_writer_out_at_a_time():
+    pytest.importorskip("sklearn")
+    from chalicelib.services import training
+
+    lexicon = load_lexicon()
+    rows = [{"text": f"jalan rusak {k}", "agency": "DPUBMCK", "group": f"writer{k % 3}"} for k in range(9)]
+    examples = training.examples_from(rows, [], lexicon)
+    scored = list(range(len(rows)))
+    folds = training.split(examples, scored)
+    assert len(folds) == 3
+    for train_part, test_part in folds:
+        left_out = {examples[i].group for i in test_part}
+        assert len(left_out) == 1 and not left_out & {examples[i].group for i in train_part}
