@@ -29,7 +29,8 @@ from chalicelib.domain.links import SignedLink
 from chalicelib.http.auth import COOKIE
 from chalicelib.http.security import MAX_BODY_BYTES, SECURITY_HEADERS
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))  # per operation; `make fuzz` runs many more
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))  # per operation on fakes; `make fuzz` runs many more
+STACK_EXAMPLES = max(3, EXAMPLES // 20)  # per operation on the embedded stack (real HTTP through moto)
 SPEC = yaml.safe_load((Path(__file__).resolve().parent.parent / "chalicelib" / "http" / "openapi.yaml").read_text())
 OPERATIONS = sorted((path, method.upper()) for path, item in SPEC["paths"].items() for method in item)
 AGENCIES = sorted(agency.code for agency in load_directory())
@@ -154,6 +155,11 @@ def _query(draw, parameters: list[dict], path_values: dict, world: World, realis
     return query
 
 
+def _on_the_wire(value: str) -> str:
+    """A header value as HTTP carries it: UTF-8 bytes read as Latin-1, no control characters."""
+    return "".join(c for c in value.encode("utf-8").decode("latin-1") if c.isprintable())
+
+
 def _credentials(draw, spec: dict, world: World, realistic: bool) -> dict:
     """A session of a demo role (cookie or bearer, as the operation takes it), none, or a malformed one."""
     schemes = [name for requirement in spec.get("security", [{}]) for name in requirement]
@@ -164,7 +170,8 @@ def _credentials(draw, spec: dict, world: World, realistic: bool) -> dict:
         if draw(st.sampled_from(schemes)) == "bearer":
             return {"Authorization": f"Bearer {token}"}
         return {"Cookie": f"{COOKIE}={token}"}
-    garbage = draw(odd_text | st.sampled_from([f"{token}x", (token or "")[:-3], "eyJhbGciOiJub25lIn0.e30.", "token:"]))
+    garbage = _on_the_wire(draw(odd_text | st.sampled_from([f"{token}x", (token or "")[:-3], "eyJhbGciOiJub25lIn0.e30.",
+                                                             "token:"])))
     return draw(st.sampled_from([
         {}, {"Cookie": f"{COOKIE}={garbage}"}, {"Cookie": garbage}, {"Cookie": f"a=b; {COOKIE}={token}; {garbage}"},
         {"Authorization": f"Bearer {garbage}"}, {"Authorization": garbage}, {"Authorization": f"Basic {garbage}"},

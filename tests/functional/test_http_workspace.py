@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.fakes import OPEN311_KEY
+from chalicelib.services.ports import ConcurrentUpdateError
+from tests.fakes import OPEN311_KEY, InMemoryTickets
 from tests.functional.test_http import api  # noqa: F401  (the fixture)
 
 DINKES = {"Cookie": "kemala_session=token:dinkes"}
@@ -131,3 +132,12 @@ def test_open311_still_files_a_well_formed_request(api):
     response = http.post("/open311/v2/requests.json", headers=FORM, body=urlencode(
         {"api_key": OPEN311_KEY, "service_code": "DINKES", "description": "Puskesmas Tegal tutup"}).encode())
     assert response.status_code == 200 and json.loads(response.body)[0]["service_request_id"] in fakes.tickets.rows
+
+
+def test_an_action_that_keeps_racing_is_a_409_on_the_page_and_in_the_json_api(api, monkeypatch):
+    http, _ = api
+    monkeypatch.setattr(InMemoryTickets, "save", lambda self, ticket: (_ for _ in ()).throw(ConcurrentUpdateError("X1")))
+    page = http.post("/workspace/tickets/X1/acknowledge", headers={**DINKES, **FORM}, body=b"")
+    assert page.status_code == 409 and "coba lagi" in alert(page)
+    response = http.post("/api/tickets/X1/acknowledge", headers={**DINKES, **JSON}, body=b"{}")
+    assert response.status_code == 409 and "coba lagi" in message(response)
