@@ -33,6 +33,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))  # per operation on fakes;
 STACK_EXAMPLES = max(3, EXAMPLES // 20)  # per operation on the embedded stack (real HTTP through moto)
 SPEC = yaml.safe_load((Path(__file__).resolve().parent.parent / "chalicelib" / "http" / "openapi.yaml").read_text())
 OPERATIONS = sorted((path, method.upper()) for path, item in SPEC["paths"].items() for method in item)
+OPERATION_IDS = [f"{method} {path}" for path, method in OPERATIONS]
 AGENCIES = sorted(agency.code for agency in load_directory())
 CONTENT_TYPES = ["application/x-www-form-urlencoded", "application/json", "application/json; charset=utf-8",
                  "text/plain", "multipart/form-data; boundary=x", "application/xml", ""]

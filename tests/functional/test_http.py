@@ -138,7 +138,7 @@ def test_the_openapi_description_is_valid_and_names_every_route():
     assert routes == fuzzing.OPERATIONS
 
 
-@pytest.mark.parametrize("operation", fuzzing.OPERATIONS)
+@pytest.mark.parametrize("operation", fuzzing.OPERATIONS, ids=fuzzing.OPERATION_IDS)
 @settings(max_examples=fuzzing.EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=fuzzing.st.data())

@@ -63,7 +63,7 @@ def test_an_account_cognito_refuses_is_a_400_page_and_leaves_no_half_made_accoun
         assert username not in admin.get(f"{stack.api_url}/workspace/users").text
 
 
-@pytest.mark.parametrize("operation", fuzzing.OPERATIONS)
+@pytest.mark.parametrize("operation", fuzzing.OPERATIONS, ids=fuzzing.OPERATION_IDS)
 @settings(max_examples=fuzzing.STACK_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_fuzzing_every_operation_on_the_stack_finds_no_server_error(stack, accounts, operation, data):
