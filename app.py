@@ -9,6 +9,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalice import BadRequestError, Chalice, ConvertToMiddleware, ForbiddenError, NotFoundError, Rate, Response
 
 from chalicelib import bootstrap
+from chalicelib.adapters.channels import sms
 from chalicelib.bootstrap import kemala, logger, metrics
 from chalicelib.domain import links
 from chalicelib.http import views
@@ -34,6 +35,21 @@ def poll_x(event):
                                         "skipped_own_posts": complaints.skipped, "agency_answers": replies.answers})
     return {"fetched": complaints.fetched, "created": len(complaints.created), "skipped": len(complaints.skipped),
             "agency_answers": len(replies.answers), "checkpoint": complaints.checkpoint}
+
+
+@app.lambda_function(name="receive_sms")
+def receive_sms(event, context):
+    """End User Messaging two-way SMS, delivered by the inbound SNS topic: complaints and `STATUS` queries."""
+    done = []
+    for record in event.get("Records", []):
+        try:
+            message = sms.parse_inbound(record["Sns"]["Message"])
+        except sms.InboundSmsError as error:
+            logger.warning("inbound SNS message skipped", extra={"reason": str(error)})
+            continue
+        done.append(kemala().intake.take_pushed(message))
+    metrics.add_metric("TicketsCreated", MetricUnit.Count, done.count("created"))
+    return {"done": done}
 
 
 # --- Workflow tasks (called by the state machine in infra/workflow.asl.json) ---------------------

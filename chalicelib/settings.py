@@ -44,6 +44,8 @@ class Settings:
     link_secret: str
     public_base_url: str
     poll_max_pages: int
+    sms_origination: str  # End User Messaging phone number or pool that sends Kemala's SMS
+    sms_endpoint_url: str | None
     sla: SlaPolicy
 
     @classmethod
@@ -65,6 +67,8 @@ class Settings:
             link_secret=env.get("LINK_SECRET", f"kemala-{stage}-link-secret"),
             public_base_url=env.get("PUBLIC_BASE_URL", "").rstrip("/"),
             poll_max_pages=int(env.get("POLL_MAX_PAGES", "10")),
+            sms_origination=env.get("SMS_ORIGINATION_IDENTITY", f"kemala-{stage}-sms"),
+            sms_endpoint_url=env.get("SMS_ENDPOINT_URL") or None,
             sla=SlaPolicy(seconds("RESPONSE_SLA_SECONDS"), seconds("RESOLUTION_SLA_SECONDS"), seconds("LADDER_STEP_SECONDS")),
         )
 

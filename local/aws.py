@@ -94,6 +94,13 @@ def _dispatch(self, function_name, qualifier, body, headers, response_headers):
     return json.dumps(result).encode()
 
 
+def _dispatch_sns(self, function_name, message, subject=None, qualifier=None):
+    """SNS delivering to a Lambda subscription: the function gets the SNS event, in-process."""
+    event = {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0", "Sns": {
+        "Type": "Notification", "MessageId": str(uuid.uuid4()), "Message": message, "Subject": subject}}]}
+    _dispatch(self, function_name, qualifier, json.dumps(event), {}, {})
+
+
 @lru_cache(maxsize=None)
 def _cached_client(service: str, region: str, endpoint: str):
     return boto3.client(service, region_name=region, endpoint_url=endpoint,
@@ -164,6 +171,7 @@ class LocalAws:
         if not isinstance(sys.stdout, LambdaOutput):
             sys.stdout = LambdaOutput(sys.stdout, self.log_path)
         LambdaSimpleBackend.invoke = _dispatch
+        LambdaSimpleBackend.send_sns_message = _dispatch_sns
         _speed_up_interpreter(self.endpoint)
         _cache_parsing()
         self._role_arn = self.session().client("iam").create_role(

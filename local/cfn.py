@@ -59,6 +59,7 @@ def _generate_secret(spec: dict) -> str:
 NOT_EMULATED = {
     "AWS::IAM::Role": "moto does not enforce IAM; policies are linted instead",
     "AWS::CloudWatch::Alarm": "alarms act on AWS metrics; locally metrics are read from build/lambda.log",
+    "AWS::Lambda::Permission": "moto does not enforce resource policies; SNS invokes functions regardless",
 }
 
 

@@ -116,6 +116,7 @@ class FakeChannel:
         self.posts: list[tuple[str, str, str]] = []  # (post id, in reply to, text)
         self.failures: list[Exception] = []
         self.lost = 0
+        self.direct: list[tuple[str, str]] = []  # (address, text) sent outside any ticket
 
     def receive(self, cursor: str | None) -> Inbox:
         self.cursors.append(cursor)
@@ -139,6 +140,10 @@ class FakeChannel:
             raise TimeoutError("sent, but the answer was lost")
         return post_id
 
+    def send_to(self, address: str, text: str) -> str:
+        self.direct.append((address, text))
+        return f"d{len(self.direct)}"
+
     def find_sent(self, ticket: Ticket, part: str) -> str | None:
         return next((pid for pid, _, text in self.posts if text == part), None)
 
@@ -156,7 +161,7 @@ class Fakes:
         self.workflow, self.notifier, self.channel = FakeWorkflow(), FakeNotifier(), FakeChannel()
         self.kemala = Kemala(Collaborators(
             tickets=self.tickets, checkpoints=self.checkpoints, corrections=self.corrections, workflow=self.workflow,
-            notifier=self.notifier, channels={"x": self.channel}, directory=load_directory(), classify=classify,
+            notifier=self.notifier, channels={"x": self.channel, "sms": self.channel}, directory=load_directory(), classify=classify,
             links=lambda ticket, action: f"https://kemala.local/tickets/{ticket.ticket_id}/{action}?sig=x",
             clock=lambda: self.now, sla=sla, own_accounts=frozenset({"kemalajateng"}),
         ))

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from chalicelib.domain.datafiles import load_yaml
 from chalicelib.domain.directory import Agency, RegionOffice, load_directory
-from chalicelib.domain.tickets import MessageKind, Ticket
+from chalicelib.domain.tickets import MessageKind, Status, Ticket
 
 WIB = timezone(timedelta(hours=7), "WIB")
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
@@ -21,6 +21,16 @@ _URGENCY = {"EMERGENCY": "DARURAT", "HIGH": "TINGGI", "NORMAL": "BIASA"}
 _CLOCK_NAME = {"response": "tanggapan", "resolution": "penyelesaian"}
 _CLOCK_VERB = {"response": "ditanggapi", "resolution": "diselesaikan"}
 _PAGE_LIMIT = 160  # one SMS
+STATUS_LABELS = {
+    Status.RECEIVED: "Diterima",
+    Status.CLASSIFIED: "Sedang diteruskan",
+    Status.ASSIGNED: "Sedang diteruskan",
+    Status.NOTIFIED: "Diteruskan ke instansi",
+    Status.ACKNOWLEDGED: "Diterima instansi",
+    Status.ANSWERED: "Ditanggapi instansi",
+    Status.RESOLVED: "Selesai",
+    Status.CLOSED: "Ditutup (bukan aduan)",
+}
 
 
 @dataclass(frozen=True)
@@ -79,11 +89,25 @@ def _ticket_fields(ticket: Ticket, agency: Agency) -> dict:
 
 
 def citizen_message(kind: MessageKind, ticket: Ticket, agency: Agency, text: str = "") -> str:
-    """What the citizen is told; channels split it to their own length."""
-    return _templates()["citizen"][kind.value].format(
+    """What the citizen is told (a channel's own wording where templates.yaml has one, `citizen_<channel>`);
+    channels split it to their own length."""
+    templates = _templates()
+    template = templates.get(f"citizen_{ticket.channel}", {}).get(kind.value) or templates["citizen"][kind.value]
+    return template.format(
         author=ticket.author or "warga", ticket_id=ticket.ticket_id, agency_name=agency.name, text=text,
         due=format_wib(ticket.deadlines.response_due if ticket.deadlines else None),
     ).strip()
+
+
+def status_reply(ticket_id: str, ticket: Ticket | None, agency: Agency | None) -> str:
+    """A ticket's status in one short message (the reply to `STATUS <ticket>`): no personal data."""
+    if ticket is None:
+        return _templates()["status_unknown"].format(ticket_id=ticket_id)
+    answer = ticket.resolution_note or ticket.latest_answer
+    return _templates()["status_reply"].format(
+        ticket_id=ticket.ticket_id, agency_name=agency.name if agency else "-",
+        status_label=STATUS_LABELS[ticket.status], received=format_wib(ticket.received_at),
+        answer=f" Tanggapan: {answer}" if answer else "")
 
 
 def agency_notification(ticket: Ticket, agency: Agency, links: dict[str, str]) -> Email:

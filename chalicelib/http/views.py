@@ -6,19 +6,8 @@ from html import escape
 from urllib.parse import parse_qs
 
 from chalicelib.domain.directory import Directory
-from chalicelib.domain.messages import format_wib
-from chalicelib.domain.tickets import Status, Ticket
-
-STATUS_LABELS = {
-    Status.RECEIVED: "Diterima",
-    Status.CLASSIFIED: "Sedang diteruskan",
-    Status.ASSIGNED: "Sedang diteruskan",
-    Status.NOTIFIED: "Diteruskan ke instansi",
-    Status.ACKNOWLEDGED: "Diterima instansi",
-    Status.ANSWERED: "Ditanggapi instansi",
-    Status.RESOLVED: "Selesai",
-    Status.CLOSED: "Ditutup (bukan aduan)",
-}
+from chalicelib.domain.messages import STATUS_LABELS, format_wib
+from chalicelib.domain.tickets import Ticket
 
 # The signed-link actions: what the page asks, the form field it needs, and the button.
 ACTIONS = {

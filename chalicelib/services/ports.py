@@ -99,6 +99,13 @@ class CitizenChannel(Protocol):
     def find_sent(self, ticket: Ticket, part: str) -> str | None: ...
 
 
+class DirectChannel(Protocol):
+    """A channel that can message an address outside any ticket (SMS: the reply to `STATUS <ticket>`)."""
+
+    def render(self, text: str) -> list[str]: ...
+    def send_to(self, address: str, text: str) -> str: ...
+
+
 class AgencyReplies(Protocol):
     """A channel where agencies answer citizens from their own accounts (X)."""
 

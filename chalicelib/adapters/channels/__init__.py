@@ -15,6 +15,7 @@ from chalicelib.settings import Settings
 
 REGISTRY: dict[str, str] = {
     "x": "chalicelib.adapters.channels.x:XChannel",
+    "sms": "chalicelib.adapters.channels.sms:SmsChannel",
 }
 
 
