@@ -13,12 +13,17 @@ from chalicelib.adapters.channels import sms
 from chalicelib.bootstrap import kemala, logger, metrics
 from chalicelib.domain import links
 from chalicelib.http import views
+from chalicelib.http.app_api import app_api
 from chalicelib.http.errors import as_http_errors
+from chalicelib.http.lapor import lapor
 
 app = Chalice(app_name="kemala")
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context))
 app.register_middleware(ConvertToMiddleware(metrics.log_metrics))
 _HTML = {"Content-Type": "text/html; charset=utf-8"}
+app.api.binary_types.append("multipart/form-data")  # the web form's photo arrives as raw bytes
+app.register_blueprint(lapor)  # the public web form: /lapor
+app.register_blueprint(app_api)  # the app and partner API: /app/v1
 
 
 # --- Intake -------------------------------------------------------------------------------------
@@ -47,9 +52,18 @@ def receive_sms(event, context):
         except sms.InboundSmsError as error:
             logger.warning("inbound SNS message skipped", extra={"reason": str(error)})
             continue
+        logger.debug("inbound SMS", extra={"from": message.author, "text": message.text})  # masked by the formatter
         done.append(kemala().intake.take_pushed(message))
     metrics.add_metric("TicketsCreated", MetricUnit.Count, done.count("created"))
     return {"done": done}
+
+
+@app.lambda_function(name="act_on_incident")
+def act_on_incident(event, context):
+    """An agency's action on one report, spread over the other reports of its incident (asynchronous)."""
+    done = kemala().agencies.spread_over_incident(event["ticket_id"], event["action"], event["agency"],
+                                                  event.get("text", ""))
+    return {"done": len(done)}
 
 
 # --- Workflow tasks (called by the state machine in infra/workflow.asl.json) ---------------------
@@ -125,6 +139,8 @@ def act_on_ticket(ticket_id, action):
             ticket = agencies.answer(ticket_id, agency, _required(field("text"), "text", "Jawaban"))
         elif action == "resolve":
             ticket = agencies.resolve(ticket_id, agency, _required(field("note"), "note", "Catatan penyelesaian"))
+        elif action == "unlink":
+            ticket = agencies.unlink(ticket_id, agency)
         elif action == "reassign":
             ticket = agencies.reassign(ticket_id, agency, _required(field("to"), "to", "Instansi tujuan"), field("reason"))
         else:

@@ -22,13 +22,14 @@ class Tables:
     tickets: str
     checkpoints: str
     corrections: str
+    incidents: str
 
     @classmethod
     def for_stage(cls, stage: str, env: Mapping[str, str]) -> "Tables":
         def name(kind: str) -> str:
             return env.get(f"{kind.upper()}_TABLE") or f"kemala-{stage}-{kind}"
 
-        return cls(name("tickets"), name("checkpoints"), name("corrections"))
+        return cls(name("tickets"), name("checkpoints"), name("corrections"), name("incidents"))
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class Settings:
     poll_max_pages: int
     sms_origination: str  # End User Messaging phone number or pool that sends Kemala's SMS
     sms_endpoint_url: str | None
+    email_sender: str  # the SES identity citizens' e-mails come from
+    photos_bucket: str
+    app_key_secret: str  # API keys of partner apps (JSON: {"<key>": "<app name>"})
     sla: SlaPolicy
 
     @classmethod
@@ -69,6 +73,9 @@ class Settings:
             poll_max_pages=int(env.get("POLL_MAX_PAGES", "10")),
             sms_origination=env.get("SMS_ORIGINATION_IDENTITY", f"kemala-{stage}-sms"),
             sms_endpoint_url=env.get("SMS_ENDPOINT_URL") or None,
+            email_sender=env.get("EMAIL_SENDER", "laporgub@kemala.example"),
+            photos_bucket=env.get("PHOTOS_BUCKET", f"kemala-{stage}-photos"),
+            app_key_secret=env.get("APP_KEY_SECRET", f"kemala-{stage}-app-keys"),
             sla=SlaPolicy(seconds("RESPONSE_SLA_SECONDS"), seconds("RESOLUTION_SLA_SECONDS"), seconds("LADDER_STEP_SECONDS")),
         )
 

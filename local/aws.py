@@ -75,6 +75,9 @@ class LambdaOutput(io.TextIOBase):
 
 
 def _dispatch(self, function_name, qualifier, body, headers, response_headers):
+    if (headers or {}).get("X-Amz-Invocation-Type") == "Event":  # asynchronous: Lambda answers 202 at once
+        threading.Thread(target=_dispatch, args=(self, function_name, qualifier, body, {}, {}), daemon=True).start()
+        return b""
     name = function_name.rsplit(":", 1)[-1] if function_name.startswith("arn:") else function_name
     module_name, _, attribute = _handlers[name].rpartition(".")
     handler = getattr(importlib.import_module(module_name), attribute)

@@ -67,7 +67,7 @@ class Provisioner:
     """Creates the template's resources on the emulator, in dependency-friendly order."""
 
     ORDER = ["AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::SNS::Subscription", "AWS::SecretsManager::Secret",
-             "AWS::StepFunctions::StateMachine"]
+             "AWS::S3::Bucket", "AWS::SES::EmailIdentity", "AWS::StepFunctions::StateMachine"]
 
     def __init__(self, session, resolver: Resolver) -> None:
         self._session = session
@@ -75,6 +75,7 @@ class Provisioner:
         self._creators: dict[str, Callable[[str, dict], None]] = {
             "AWS::DynamoDB::Table": self._table, "AWS::SNS::Topic": self._topic,
             "AWS::SNS::Subscription": self._subscription, "AWS::SecretsManager::Secret": self._secret,
+            "AWS::S3::Bucket": self._bucket, "AWS::SES::EmailIdentity": self._email_identity,
             "AWS::StepFunctions::StateMachine": self._state_machine,
         }
 
@@ -119,6 +120,18 @@ class Provisioner:
         arn = self._session.client("secretsmanager").create_secret(Name=p["Name"], SecretString=value)["ARN"]
         self._resolver.refs[logical] = arn
         self._resolver.attrs[logical] = {"Id": arn}
+
+    def _bucket(self, logical: str, props: dict) -> None:
+        p = self._resolver.resolve(props)
+        self._session.client("s3").create_bucket(
+            Bucket=p["BucketName"], CreateBucketConfiguration={"LocationConstraint": self._resolver.refs["AWS::Region"]})
+        self._resolver.refs[logical] = p["BucketName"]
+        self._resolver.attrs[logical] = {"Arn": f"arn:aws:s3:::{p['BucketName']}"}
+
+    def _email_identity(self, logical: str, props: dict) -> None:
+        p = self._resolver.resolve(props)
+        self._session.client("sesv2").create_email_identity(EmailIdentity=p["EmailIdentity"])
+        self._resolver.refs[logical] = p["EmailIdentity"]
 
     def _state_machine(self, logical: str, props: dict) -> None:
         # Created through the Step Functions API (not moto's CloudFormation), so that the

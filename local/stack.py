@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 from chalice.config import Config
-from chalice.local import ChaliceRequestHandler, create_local_server
+from chalice.local import ChaliceRequestHandler, LambdaEventConverter, create_local_server
 from chalice.utils import to_cfn_resource_name
 
 from chalicelib import bootstrap
@@ -31,6 +31,15 @@ from local.x_emulator import CREDENTIALS, XEmulator
 ROOT = Path(__file__).resolve().parent.parent
 OBSERVER_QUEUE = "kemala-local-observer"
 NOT_OBSERVED = {"OperatorsTopic", "SmsInboundTopic"}  # operators' alarms; citizens' SMS (they reach receive_sms)
+
+
+def _is_binary_media_type(self, headers) -> bool:
+    """API Gateway matches binary media types on the media type alone (a multipart form's boundary
+    parameter does not matter); `chalice local` compares the whole header."""
+    return headers.get("content-type", "").split(";")[0].strip().lower() in self._binary_types
+
+
+LambdaEventConverter._is_binary = _is_binary_media_type
 
 
 class LocalStack:
@@ -120,6 +129,17 @@ class LocalStack:
         return self.invoke("poll_x", {"version": "0", "id": "local", "detail-type": "Scheduled Event",
                                       "source": "aws.events", "account": ACCOUNT, "time": "1970-01-01T00:00:00Z",
                                       "region": REGION, "resources": [], "detail": {}})
+
+    def mailbox(self, address: str) -> list[tuple[str, str]]:
+        """(subject, body) of every e-mail SES sent to this address, oldest first: the local stand-in for an
+        inbox (moto's server runs in this process and keeps what it sent)."""
+        from moto.ses.models import ses_backends
+        sent = ses_backends[ACCOUNT][REGION].sent_messages
+        return [(m.subject, m.body) for m in sent if address in (m.destinations or {}).get("ToAddresses", [])]
+
+    def photo(self, key: str) -> bytes:
+        bucket = os.environ["PHOTOS_BUCKET"]
+        return self.aws.session().client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
 
     def execution_names(self) -> set[str]:
         pages = self.aws.session().client("stepfunctions").get_paginator("list_executions").paginate(

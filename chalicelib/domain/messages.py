@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from chalicelib.domain.datafiles import load_yaml
 from chalicelib.domain.directory import Agency, RegionOffice, load_directory
-from chalicelib.domain.tickets import MessageKind, Status, Ticket
+from chalicelib.domain.privacy import mask
+from chalicelib.domain.tickets import MessageKind, Privacy, Status, Ticket
 
 WIB = timezone(timedelta(hours=7), "WIB")
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
@@ -72,8 +73,12 @@ def _email(name: str, fields: dict) -> Email:
     return Email(subject=template["subject"].format(**fields), body=template["body"].format(**fields))
 
 
-def _ticket_fields(ticket: Ticket, agency: Agency) -> dict:
+def _ticket_fields(ticket: Ticket, agency: Agency, handling: bool = True) -> dict:
+    """`handling`: the reader is the agency handling the ticket (its staff and head). Anyone else (a regency
+    copy, the governor's office) and, for an anonymous complaint, the agency too, reads the citizen's words
+    with phone numbers, NIK and e-mail addresses masked."""
     classification = ticket.classification
+    masked = not handling or ticket.privacy is Privacy.ANONYMOUS
     deadlines = ticket.deadlines
     return {
         "ticket_id": ticket.ticket_id, "agency_code": agency.code, "agency_name": agency.name,
@@ -82,7 +87,7 @@ def _ticket_fields(ticket: Ticket, agency: Agency) -> dict:
         "region": _region_name(classification.region if classification else None),
         "urgency": _URGENCY.get(classification.urgency, "-") if classification else "-",
         "evidence": ", ".join(classification.evidence) if classification and classification.evidence else "-",
-        "quoted_text": quoted(ticket.text),
+        "quoted_text": quoted(mask(ticket.text) if masked else ticket.text),
         "response_due": format_wib(deadlines.response_due if deadlines else None),
         "resolution_due": format_wib(deadlines.resolution_due if deadlines else None),
     }
@@ -116,7 +121,7 @@ def agency_notification(ticket: Ticket, agency: Agency, links: dict[str, str]) -
 
 
 def region_copy(ticket: Ticket, agency: Agency, office: RegionOffice) -> Email:
-    return _email("region_copy", {**_ticket_fields(ticket, agency), "region_name": office.name})
+    return _email("region_copy", {**_ticket_fields(ticket, agency, handling=False), "region_name": office.name})
 
 
 def _due(ticket: Ticket, clock: str) -> datetime | None:
@@ -135,7 +140,7 @@ def reminder(ticket: Ticket, agency: Agency, clock: str) -> Email:
 
 def escalation(ticket: Ticket, agency: Agency, clock: str) -> Email:
     """Level 2: to the governor's office."""
-    return _email("escalation", {**_ticket_fields(ticket, agency), "clock_verb": _CLOCK_VERB[clock],
+    return _email("escalation", {**_ticket_fields(ticket, agency, handling=False), "clock_verb": _CLOCK_VERB[clock],
                                  "due": format_wib(_due(ticket, clock))})
 
 
@@ -144,7 +149,7 @@ def emergency_page(ticket: Ticket, agency: Agency) -> str:
     fixed = _templates()["emergency_page"].format(ticket_id=ticket.ticket_id, agency_code=agency.code, text="",
                                                   due=format_wib(_due(ticket, "response")))
     room = max(0, _PAGE_LIMIT - len(fixed))
-    text = " ".join(ticket.text.split())
+    text = " ".join((mask(ticket.text) if ticket.privacy is Privacy.ANONYMOUS else ticket.text).split())
     text = text if len(text) <= room else text[: max(0, room - 1)] + "…"
     return _templates()["emergency_page"].format(ticket_id=ticket.ticket_id, agency_code=agency.code, text=text,
                                                  due=format_wib(_due(ticket, "response")))

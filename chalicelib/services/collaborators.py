@@ -9,7 +9,7 @@ from chalicelib.domain.directory import Directory
 from chalicelib.domain.sla import SlaPolicy
 from chalicelib.domain.tickets import Classification, Ticket
 from chalicelib.services.ports import (
-    Channels, CheckpointStore, CorrectionStore, Notifier, TicketRepository, Workflow,
+    Channels, CheckpointStore, CorrectionStore, IncidentStore, Notifier, PhotoStore, Tasks, TicketRepository, Workflow,
 )
 
 Classifier = Callable[[str], Classification]
@@ -30,3 +30,6 @@ class Collaborators:
     clock: Callable[[], datetime]
     sla: SlaPolicy = SlaPolicy()
     own_accounts: frozenset[str] = frozenset()  # Kemala's own accounts on the citizen channels
+    photos: PhotoStore | None = None  # citizens' photos (web form, app)
+    incidents: IncidentStore | None = None  # reports linked into incidents; None: every report stands alone
+    tasks: Tasks | None = None  # asynchronous work (an agency's action spread over an incident's reports)

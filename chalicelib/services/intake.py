@@ -39,7 +39,8 @@ class Intake:
         ticket = Ticket(
             ticket_id=ticket_id_for(message.channel, message.source_id), channel=message.channel,
             source_id=message.source_id, text=message.text, author=message.author,
-            received_at=message.created_at or self._c.clock(),
+            received_at=message.created_at or self._c.clock(), privacy=message.privacy, regency=message.regency,
+            kecamatan=message.kecamatan, photo=message.photo,
         )
         created = self._c.tickets.add(ticket)
         # Started even when the ticket already existed: a crash between the two writes must not lose

@@ -9,16 +9,19 @@ from chalicelib.domain.directory import Directory
 from chalicelib.domain.tickets import Ticket
 from chalicelib.services.actions import AgencyActions
 from chalicelib.services.collaborators import Collaborators
+from chalicelib.services.complaints import Complaints
 from chalicelib.services.intake import Intake
 from chalicelib.services.pipeline import WorkflowSteps
 
 
 class Kemala:
-    """`intake`: complaints in; `steps`: the workflow's tasks; `agencies`: what agencies do."""
+    """`intake`: complaints in; `complaints`: those filed through the web form or an app; `steps`: the
+    workflow's tasks; `agencies`: what agencies do."""
 
     def __init__(self, collaborators: Collaborators) -> None:
         self.collaborators = collaborators
         self.intake = Intake(collaborators)
+        self.complaints = Complaints(collaborators)
         self.steps = WorkflowSteps(collaborators)
         self.agencies = AgencyActions(collaborators)
 

@@ -4,11 +4,14 @@ workflow as a tweet, and the ticket number, answer and resolution come back as S
 is answered by SMS."""
 from __future__ import annotations
 
+import random
+
 import requests
 
 from chalicelib.adapters.channels.sms import SMS_LIMIT, sms_source_id
 from chalicelib.domain.tickets import ticket_id_for
 from tests.stack.conftest import wait_until
+from local.stack import ROOT
 from tests.stack.helpers import execution_status, link, repo, waiting
 
 
@@ -53,3 +56,16 @@ def test_status_by_sms_answers_with_the_status_and_no_personal_data(stack):
     stack.sms.send(other, "STATUS S000000000000")
     wait_until(lambda: len(stack.sms.inbox(other)) == 2)
     assert "tidak ditemukan" in stack.sms.inbox(other)[1]
+
+
+def test_planted_phone_numbers_and_niks_never_reach_the_lambda_log(stack):
+    phone = f"+62812{random.randint(10_000_000, 99_999_999)}"
+    nik = f"3374{random.randint(10**11, 10**12 - 1)}"
+    other = f"0857{random.randint(10_000_000, 99_999_999)}"
+    inbound = stack.sms.send(phone, f"Banjir di Kec. Genuk Semarang, NIK saya {nik}, tetangga {other}")
+    ticket_id = _ticket_of(inbound)
+    wait_until(lambda: stack.sms.inbox(phone) and waiting(ticket_id))
+    log = (ROOT / "build" / "test-lambda.log").read_text(encoding="utf-8")
+    assert "inbound SMS" in log and "[NIK]" in log  # the SMS was logged, masked
+    for planted in (phone, phone[1:], nik, other):
+        assert planted not in log
