@@ -7,7 +7,7 @@ STAGE  ?= dev
 TWEETS ?= local/sample_tweets.jsonl
 export AWS_DEFAULT_REGION ?= ap-southeast-3
 
-.PHONY: install run replay scenario test package bench-cold-start cost bench-replay bench-routing train clean
+.PHONY: install run replay scenario test test-burst package bench-cold-start cost bench-replay bench-routing train clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ scenario: install  ## make scenario FILE=path.jsonl [RESPONSE_SLA=s] [RESOLUTION
 
 test: install  ## the whole test suite (includes chalice package + cfn-lint)
 	$(BIN)/python -m pytest
+
+test-burst: install  ## 50 SMS reports of one flood become one incident and all hear the answer (slow)
+	INCIDENT_REPORTS=50 $(BIN)/python -m pytest tests/stack/test_incidents.py
 
 package: install  ## build/package-$(STAGE)/: sam.json + deployment.zip (no boto3, with bytecode), validated by cfn-lint
 	$(BIN)/python -m infra.compose --stage $(STAGE) --out build/merge-$(STAGE).json

@@ -13,8 +13,8 @@ The run ends when every ticket is resolved or closed, or has reached the top of 
 its scripted steps done and its messages to the citizen sent. The last line printed is one JSON object:
 `{"tickets": {"<input id>": {"ticket", "channel", "incident", "agency", "status", "escalations": [levels in
 order], "citizen_posts": [...]}}}`; `citizen_posts` are the texts the citizen got in their channel (Kemala's
-posts in the thread, SMS, e-mail bodies); `incident` is always null (linking reports into incidents is not
-built yet).
+posts in the thread, SMS, e-mail bodies); `incident` is the incident the report is linked to, or null. Agency
+steps given on one report of an incident act on the whole incident (the same signed links do it).
 """
 from __future__ import annotations
 
@@ -188,7 +188,7 @@ class Scenario:
             result[script.input_id] = {
                 "ticket": script.ticket_id,
                 "channel": script.channel,
-                "incident": None,
+                "incident": ticket.incident if ticket else None,
                 "agency": ticket.agency if ticket else None,
                 "status": ticket.status.value if ticket else "NOT_RECEIVED",
                 "escalations": [e.level for e in ticket.escalations] if ticket else [],

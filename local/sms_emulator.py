@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, request
-from werkzeug.serving import make_server
+from local.serving import serve
 
 KEMALA_NUMBER = "+62811000123"  # the origination number citizens text (local only)
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -93,9 +93,7 @@ class SmsEmulator:
         return app
 
     def start(self) -> "SmsEmulator":
-        self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
-        self.base_url = f"http://127.0.0.1:{self._server.server_port}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server, self.base_url = serve(self.app)
         return self
 
     def stop(self) -> None:

@@ -65,8 +65,6 @@ class AgencyActions:
                   "resolve": self._resolving(agency, text)}[action]
         done = []
         for other in Incidents(self._c).others(self._c.tickets.get(ticket_id)):
-            if action == "answer" and self._c.tickets.get(other).latest_answer == text.strip():
-                continue  # a repeated task: this report has the answer already
             try:
                 self._act(other, change)
             except (InvalidTransitionError, ConcurrentUpdateError):
@@ -84,6 +82,8 @@ class AgencyActions:
 
     def _answering(self, agency: str, text: str, forward: bool) -> Callable[[Ticket], bool]:
         def change(ticket: Ticket) -> bool:
+            if ticket.agency == agency and ticket.latest_answer == text.strip():
+                return False  # the same answer again (a repeated task, a second report of the incident)
             ticket.answer(agency, text, self._c.clock(), actor=None if forward else f"{agency} (akun X)",
                           forward=forward)
             return True

@@ -35,3 +35,23 @@ def test_split_without_a_cap_keeps_every_word():
     text = " ".join(f"kata{i}" for i in range(100))
     parts = split_message(text, 50)
     assert " ".join(p.rsplit(" (", 1)[0] for p in parts) == text
+
+
+def test_a_throttled_send_is_a_rate_limit_and_other_errors_pass_through():
+    from botocore.exceptions import ClientError
+
+    from chalicelib.domain.tickets import Ticket
+    from chalicelib.services.ports import RateLimitedError
+
+    class Refusing:
+        def __init__(self, code: str) -> None:
+            self.code = code
+
+        def send_text_message(self, **_):
+            raise ClientError({"Error": {"Code": self.code, "Message": "no"}}, "SendTextMessage")
+
+    ticket = Ticket("SMS1", "sms", "1", "aduan", None, author="+6281234567890")
+    with pytest.raises(RateLimitedError):
+        SmsChannel(Refusing("ThrottlingException"), "pool").send(ticket, "halo", None)
+    with pytest.raises(ClientError):
+        SmsChannel(Refusing("ValidationException"), "pool").send(ticket, "halo", None)

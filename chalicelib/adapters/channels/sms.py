@@ -18,16 +18,15 @@ import unicodedata
 from datetime import datetime
 
 import boto3
-from botocore.exceptions import ClientError
 
 from chalicelib.adapters.channels.parts import split_message
+from chalicelib.adapters.channels.throttling import throttling_is_rate_limit
 from chalicelib.domain.tickets import Ticket
-from chalicelib.services.ports import IncomingMessage, Inbox, RateLimitedError
+from chalicelib.services.ports import IncomingMessage, Inbox
 from chalicelib.settings import Settings
 
 SMS_LIMIT = 160  # one GSM-7 SMS; each part goes as its own SMS, so no concatenation header is needed
 MAX_PARTS = 3  # a longer message is shortened: the status page and `STATUS <ticket>` have the rest
-_THROTTLED = {"ThrottlingException", "ServiceQuotaExceededException"}
 
 
 class InboundSmsError(ValueError):
@@ -88,14 +87,10 @@ class SmsChannel:
 
     def send_to(self, number: str, text: str) -> str:
         """One SMS to a number (a reply to `STATUS`, say): its message id."""
-        try:
+        with throttling_is_rate_limit():
             response = self._client.send_text_message(
                 DestinationPhoneNumber=number, OriginationIdentity=self._origination, MessageBody=text,
                 MessageType="TRANSACTIONAL")
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in _THROTTLED:
-                raise RateLimitedError(None) from error
-            raise
         return response["MessageId"]
 
     def find_sent(self, ticket: Ticket, part: str) -> str | None:

@@ -7,15 +7,14 @@ Complaints arrive through the API (the form's POST), so there is nothing to pull
 from __future__ import annotations
 
 import boto3
-from botocore.exceptions import ClientError
 
 from chalicelib.adapters.channels.sms import SmsChannel
+from chalicelib.adapters.channels.throttling import throttling_is_rate_limit
 from chalicelib.domain.tickets import Ticket
-from chalicelib.services.ports import Inbox, RateLimitedError
+from chalicelib.services.ports import Inbox
 from chalicelib.settings import Settings
 
 ON_STATUS_PAGE = "status-page"  # the "message id" of a message only the status page shows
-_THROTTLED = {"TooManyRequestsException", "LimitExceededException", "ThrottlingException"}
 
 
 class WebChannel:
@@ -46,15 +45,11 @@ class WebChannel:
         if "@" not in contact:
             return [self._sms.send_to(contact, sms) for sms in self._sms.render(part)][-1]
         body = f"{part}\n\nStatus tiket: {self._status_base_url}/{ticket.ticket_id}\n\n-- Kemala, LaporGub! Jawa Tengah"
-        try:
+        with throttling_is_rate_limit():
             response = self._ses.send_email(
                 FromEmailAddress=self._sender, Destination={"ToAddresses": [contact]},
                 Content={"Simple": {"Subject": {"Data": f"Aduan Anda, tiket {ticket.ticket_id}", "Charset": "UTF-8"},
                                     "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}}})
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in _THROTTLED:
-                raise RateLimitedError(None) from error
-            raise
         return response["MessageId"]
 
     def find_sent(self, ticket: Ticket, part: str) -> str | None:
