@@ -52,7 +52,7 @@ def receive_sms(event, context):
         except sms.InboundSmsError as error:
             logger.warning("inbound SNS message skipped", extra={"reason": str(error)})
             continue
-        logger.debug("inbound SMS", extra={"from": message.author, "text": message.text})  # masked by the formatter
+        logger.info("inbound SMS", extra={"from": message.author})  # masked by the formatter
         done.append(kemala().intake.take_pushed(message))
     metrics.add_metric("TicketsCreated", MetricUnit.Count, done.count("created"))
     return {"done": done}

@@ -7,7 +7,7 @@ metrics) is created here too, so every function reports under one service name.
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 import botocore.session
@@ -110,6 +110,7 @@ def _build() -> Kemala:
         own_accounts=frozenset({settings.x_handle.lower()}),
         photos=S3PhotoStore(_LazyClient("s3"), settings.photos_bucket),
         incidents=DynamoIncidentStore(),
+        incident_window=timedelta(seconds=settings.incident_window_seconds),
         tasks=LambdaTasks(_LazyClient("lambda"), f"kemala-{settings.stage}-"),
     ))
 

@@ -49,7 +49,8 @@ class Settings:
     sms_endpoint_url: str | None
     email_sender: str  # the SES identity citizens' e-mails come from
     photos_bucket: str
-    app_key_secret: str  # API keys of partner apps (JSON: {"<key>": "<app name>"})
+    app_key_secret: str  # API keys of partner apps (JSON: {"<app name>": "<key>"})
+    incident_window_seconds: int  # how long an incident takes new reports
     sla: SlaPolicy
 
     @classmethod
@@ -76,6 +77,7 @@ class Settings:
             email_sender=env.get("EMAIL_SENDER", "laporgub@kemala.example"),
             photos_bucket=env.get("PHOTOS_BUCKET", f"kemala-{stage}-photos"),
             app_key_secret=env.get("APP_KEY_SECRET", f"kemala-{stage}-app-keys"),
+            incident_window_seconds=int(env.get("INCIDENT_WINDOW_SECONDS", str(24 * 3600))),
             sla=SlaPolicy(seconds("RESPONSE_SLA_SECONDS"), seconds("RESOLUTION_SLA_SECONDS"), seconds("LADDER_STEP_SECONDS")),
         )
 

@@ -3,7 +3,7 @@ are linked to one incident, so the agency answers once and every reporter hears 
 
 Two reports belong to one incident only when all of these hold: the same handling agency, the same
 regency/city (a report whose place is unknown or outside the province is never linked), the same
-kecamatan when both name one, received within WINDOW of the incident's first report, and similar
+kecamatan when both name one, received within WINDOW (24 h; a setting, shorter on the test stack) of the incident's first report, and similar
 words (at least MIN_OVERLAP of the shorter report's content words also in the first report's). The
 incident's id is `INC<first ticket id>`: that ticket leads it (its agency alert and reminders stand
 for every linked report).
@@ -51,16 +51,16 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def best_match(incidents: list[OpenIncident], kecamatan: str | None, words: frozenset[str],
-               at: datetime) -> OpenIncident | None:
+               at: datetime, window: timedelta = WINDOW) -> OpenIncident | None:
     """The open incident this report belongs to (the most similar one), or None."""
     fitting = [(overlap(words, i.words), i) for i in incidents
-               if abs(at - i.opened_at) <= WINDOW and (not kecamatan or not i.kecamatan or kecamatan == i.kecamatan)]
+               if abs(at - i.opened_at) <= window and (not kecamatan or not i.kecamatan or kecamatan == i.kecamatan)]
     score, incident = max(fitting, key=lambda pair: pair[0], default=(0.0, None))
     return incident if score >= MIN_OVERLAP else None
 
 
-def still_open(incidents: list[OpenIncident], now: datetime) -> list[OpenIncident]:
-    return [i for i in incidents if now - i.opened_at <= WINDOW]
+def still_open(incidents: list[OpenIncident], now: datetime, window: timedelta = WINDOW) -> list[OpenIncident]:
+    return [i for i in incidents if now - i.opened_at <= window]
 
 
 def leads(incident_id: str | None, ticket_id: str) -> bool:

@@ -112,7 +112,7 @@ def status_reply(ticket_id: str, ticket: Ticket | None, agency: Agency | None) -
     return _templates()["status_reply"].format(
         ticket_id=ticket.ticket_id, agency_name=agency.name if agency else "-",
         status_label=STATUS_LABELS[ticket.status], received=format_wib(ticket.received_at),
-        answer=f" Tanggapan: {answer}" if answer else "")
+        answer=f" Tanggapan: {mask(answer)}" if answer else "")
 
 
 def agency_notification(ticket: Ticket, agency: Agency, links: dict[str, str]) -> Email:

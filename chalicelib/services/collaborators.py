@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable
 
 from chalicelib.domain.directory import Directory
+from chalicelib.domain.incidents import WINDOW
 from chalicelib.domain.sla import SlaPolicy
 from chalicelib.domain.tickets import Classification, Ticket
 from chalicelib.services.ports import (
@@ -32,4 +33,5 @@ class Collaborators:
     own_accounts: frozenset[str] = frozenset()  # Kemala's own accounts on the citizen channels
     photos: PhotoStore | None = None  # citizens' photos (web form, app)
     incidents: IncidentStore | None = None  # reports linked into incidents; None: every report stands alone
+    incident_window: timedelta = WINDOW  # how long an incident takes new reports
     tasks: Tasks | None = None  # asynchronous work (an agency's action spread over an incident's reports)

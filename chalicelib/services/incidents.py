@@ -30,11 +30,12 @@ class Incidents:
         words = incidents.content_words(ticket.text)
         for _ in range(_ATTEMPTS):
             open_now, version = store.open_incidents(place)
-            match = incidents.best_match(open_now, ticket.kecamatan, words, ticket.received_at)
+            window = self._c.incident_window
+            match = incidents.best_match(open_now, ticket.kecamatan, words, ticket.received_at, window)
             if match is None:
                 match = OpenIncident(f"{incidents.PREFIX}{ticket.ticket_id}", ticket.received_at, ticket.kecamatan, words)
                 try:
-                    store.save_open(place, incidents.still_open(open_now, self._c.clock()) + [match], version)
+                    store.save_open(place, incidents.still_open(open_now, self._c.clock(), window) + [match], version)
                 except ConcurrentUpdateError:
                     continue
             store.add_report(match.incident_id, ticket.ticket_id)

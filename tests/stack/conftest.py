@@ -10,12 +10,15 @@ from local.stack import ROOT, LocalStack
 SLA_SECONDS = 16  # NORMAL response deadline on the stack (other levels scale)
 RESOLUTION_SECONDS = 60
 LADDER_SECONDS = 4
+INCIDENT_WINDOW_SECONDS = 45
 
 
 @pytest.fixture(scope="session")
 def stack():
     stack = LocalStack(sla={"RESPONSE_SLA_SECONDS": SLA_SECONDS, "RESOLUTION_SLA_SECONDS": RESOLUTION_SECONDS,
-                            "LADDER_STEP_SECONDS": LADDER_SECONDS},
+                            "LADDER_STEP_SECONDS": LADDER_SECONDS,
+                            # Incidents take reports for 45 s here, not 24 h: tests that reuse a text stay apart.
+                            "INCIDENT_WINDOW_SECONDS": INCIDENT_WINDOW_SECONDS},
                        lambda_log=ROOT / "build" / "test-lambda.log").start()
     yield stack
     stack.stop()
