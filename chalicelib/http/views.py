@@ -9,7 +9,7 @@ from chalicelib.domain.directory import Directory
 from chalicelib.domain.links import SignedLink
 from chalicelib.domain.messages import STATUS_LABELS, format_wib
 from chalicelib.domain.privacy import mask
-from chalicelib.domain.tickets import Status, Ticket
+from chalicelib.domain.tickets import Ticket
 from chalicelib.http.inputs import FIELD_LIMITS
 
 
