@@ -40,7 +40,8 @@ def test_concurrent_actions_on_one_ticket_get_200_or_409_and_one_of_them_wins(st
     assert set(acknowledged) <= {200, 409} and 200 in acknowledged, acknowledged
     assert set(reassigned) <= {200, 409} and reassigned.count(200) == 1, reassigned
     ticket = repo.get(ticket_id)
-    assert ticket.agency in targets and ticket.status is Status.ASSIGNED
+    # The workflow may already have notified the new agency.
+    assert ticket.agency in targets and ticket.status in {Status.ASSIGNED, Status.NOTIFIED}
     assert len(ticket.hand_ons()) == 1
     finish(stack, ticket_id)
 

@@ -107,12 +107,18 @@ def test_a_past_month_is_evaluated_as_it_stood_at_its_end():
     assert evaluate([ticket], deadlines_of, ticket.history[2].at) == early
 
 
-def test_closing_without_answering_does_not_count_as_responding_in_time():
-    at = T0
+def notified_ticket(at=T0) -> Ticket:
+    """A NORMAL ticket routed to and notified to DPUBMCK at `at`."""
     ticket = Ticket("X1", "x", "1", "aduan", at)
     ticket.classify(Classification("DPUBMCK", None, "NORMAL", 0.9), at)
     ticket.assign("DPUBMCK", deadlines_of("DPUBMCK", "NORMAL", at), at)
     ticket.mark_notified(at)
+    return ticket
+
+
+def test_closing_without_answering_does_not_count_as_responding_in_time():
+    at = T0
+    ticket = notified_ticket(at)
     ticket.reassign("DINKES", deadlines_of("DINKES", "NORMAL", at), at + timedelta(minutes=1), by="DPUBMCK")
     ticket.mark_notified(at + timedelta(minutes=1))
     figures = evaluate([ticket], deadlines_of, at + timedelta(days=1))
@@ -122,10 +128,7 @@ def test_closing_without_answering_does_not_count_as_responding_in_time():
 
 def test_an_escalation_is_not_a_new_spell():
     at = T0
-    ticket = Ticket("X1", "x", "1", "aduan", at)
-    ticket.classify(Classification("DPUBMCK", None, "NORMAL", 0.9), at)
-    ticket.assign("DPUBMCK", deadlines_of("DPUBMCK", "NORMAL", at), at)
-    ticket.mark_notified(at)
+    ticket = notified_ticket(at)
     ticket.escalate(1, "response", at + timedelta(hours=30))
     ticket.acknowledge("DPUBMCK", at + timedelta(hours=31))
     ticket.escalate(1, "resolution", at + timedelta(hours=130))
