@@ -15,6 +15,7 @@ from typing import Mapping
 from chalicelib.domain.sla import SlaPolicy
 
 HASHTAG = "#KemalaJateng"
+PHOTO_MAX_BYTES = 4 * 1024 * 1024  # API Gateway passes 10 MB, Lambda 6 MB of base64: 4 MB of photo fits both
 KEMALA_X_HANDLE = "KemalaJateng"
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import io
 
 from chalicelib.services.ports import PhotoRejectedError
-
-MAX_BYTES = 4 * 1024 * 1024  # API Gateway passes 10 MB, Lambda 6 MB of base64: 4 MB of photo fits both
+from chalicelib.settings import PHOTO_MAX_BYTES as MAX_BYTES
 MAX_SIDE = 2048
 FORMATS = {"JPEG", "PNG", "WEBP"}
 LINK_SECONDS = 7 * 24 * 3600  # the longest a SigV4 presigned URL lives
