@@ -11,10 +11,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalice import Chalice, ConvertToMiddleware, NotFoundError, Rate, Response
 
 from chalicelib import bootstrap
+from chalicelib.adapters.channels import sms
 from chalicelib.bootstrap import kemala, logger, metrics
 from chalicelib.domain import links
 from chalicelib.http import inputs, views
+from chalicelib.http.app_api import app_api
 from chalicelib.http.errors import as_http_errors
+from chalicelib.http.lapor import lapor
 from chalicelib.http.security import secure_responses
 from chalicelib.http.governor import governor
 from chalicelib.http.open311 import open311
@@ -30,6 +33,9 @@ _HTML = {"Content-Type": "text/html; charset=utf-8"}
 app.register_blueprint(workspace)  # the web workspace: sign-in, queues, tickets, users
 app.register_blueprint(governor)  # the governor's office: overview and the monthly report
 app.register_blueprint(open311)  # Open311 GeoReport v2
+app.api.binary_types.append("multipart/form-data")  # the web form's photo arrives as raw bytes
+app.register_blueprint(lapor)  # the public web form: /lapor
+app.register_blueprint(app_api)  # the app and partner API: /app/v1
 
 
 # --- Intake -------------------------------------------------------------------------------------
@@ -65,6 +71,30 @@ def check_recipients(event):
     for problem in unreachable:
         logger.error("recipient unreachable", extra={"problem": problem})
     return {"unreachable": unreachable}
+
+
+@app.lambda_function(name="receive_sms")
+def receive_sms(event, context):
+    """End User Messaging two-way SMS, delivered by the inbound SNS topic: complaints and `STATUS` queries."""
+    done = []
+    for record in event.get("Records", []):
+        try:
+            message = sms.parse_inbound(record["Sns"]["Message"])
+        except sms.InboundSmsError as error:
+            logger.warning("inbound SNS message skipped", extra={"reason": str(error)})
+            continue
+        logger.info("inbound SMS", extra={"from": message.author})  # masked by the formatter
+        done.append(kemala().intake.take_pushed(message))
+    metrics.add_metric("TicketsCreated", MetricUnit.Count, done.count("created"))
+    return {"done": done}
+
+
+@app.lambda_function(name="act_on_incident")
+def act_on_incident(event, context):
+    """An agency's action on one report, spread over the other reports of its incident (asynchronous)."""
+    done = kemala().agencies.spread_over_incident(event["ticket_id"], event["action"], event["agency"],
+                                                  event.get("text", ""))
+    return {"done": len(done)}
 
 
 # --- Workflow tasks (called by the state machine in infra/workflow.asl.json) ---------------------
@@ -162,6 +192,8 @@ def act_on_ticket(ticket_id, action):
             ticket = agencies.answer(ticket_id, agency, fields["text"])
         elif action == "resolve":
             ticket = agencies.resolve(ticket_id, agency, fields["note"])
+        elif action == "unlink":
+            ticket = agencies.unlink(ticket_id, agency)
         elif action == "reassign":
             ticket = agencies.reassign(ticket_id, agency, fields["to"], fields["reason"])
         else:

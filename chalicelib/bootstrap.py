@@ -7,27 +7,41 @@ metrics) is created here too, so every function reports under one service name.
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 import botocore.session
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from chalicelib.adapters.channels import ChannelRegistry
 from chalicelib.adapters.cognito import CognitoIdentity
 from chalicelib.adapters.dynamodb import (
-    DynamoCheckpointStore, DynamoCorrectionStore, DynamoTicketQueries, DynamoTicketRepository, use_tables,
+    DynamoCheckpointStore, DynamoCorrectionStore, DynamoIncidentStore, DynamoTicketQueries, DynamoTicketRepository, use_tables,
 )
 from chalicelib.adapters.notifications import AgencyNotifier, mailboxes
+from chalicelib.adapters.photos import S3PhotoStore
+from chalicelib.adapters.tasks import LambdaTasks
 from chalicelib.adapters.workflow import StepFunctionsWorkflow
 from chalicelib.domain import links, routing
 from chalicelib.domain.directory import load_directory
+from chalicelib.domain.privacy import mask
 from chalicelib.domain.tickets import Ticket
 from chalicelib.services.collaborators import Collaborators
 from chalicelib.services.kemala import Kemala
 from chalicelib.settings import get_settings
 
-logger = Logger(service="kemala")
+
+
+class MaskingFormatter(LambdaPowertoolsFormatter):
+    """Powertools' JSON log lines with every phone number, NIK and e-mail address masked, whatever
+    logged them (a message, an extra field, an exception's text): personal data never reaches the logs."""
+
+    def serialize(self, log: dict) -> str:
+        return mask(super().serialize(log))
+
+
+logger = Logger(service="kemala", logger_formatter=MaskingFormatter())
 metrics = Metrics(namespace="Kemala", service="kemala")
 
 _SECRET_MAX_AGE = 300
@@ -50,6 +64,13 @@ def link_secret() -> str:
 
 def open311_key() -> str:
     return _secret(get_settings().open311_api_key_secret)
+
+
+def app_keys() -> dict[str, str]:
+    """Partner apps' API keys: app name -> key."""
+    from aws_lambda_powertools.utilities import parameters  # imports boto3: only the API pays
+
+    return parameters.get_secret(get_settings().app_key_secret, transform="json", max_age=_SECRET_MAX_AGE)
 
 
 def action_url(ticket: Ticket, action: str) -> str:
@@ -104,6 +125,10 @@ def _build() -> Kemala:
         queries=DynamoTicketQueries(),
         identity=CognitoIdentity(_LazyClient("cognito-idp"), settings.user_pool),
         open311_key=open311_key,
+        photos=S3PhotoStore(_LazyClient("s3"), settings.photos_bucket),
+        incidents=DynamoIncidentStore(),
+        incident_window=timedelta(seconds=settings.incident_window_seconds),
+        tasks=LambdaTasks(_LazyClient("lambda"), f"kemala-{settings.stage}-"),
     ))
 
 

@@ -15,6 +15,7 @@ from typing import Mapping
 from chalicelib.domain.sla import SlaPolicy
 
 HASHTAG = "#KemalaJateng"
+PHOTO_MAX_BYTES = 4 * 1024 * 1024  # API Gateway passes 10 MB, Lambda 6 MB of base64: 4 MB of photo fits both
 KEMALA_X_HANDLE = "KemalaJateng"
 
 
@@ -23,13 +24,14 @@ class Tables:
     tickets: str
     checkpoints: str
     corrections: str
+    incidents: str
 
     @classmethod
     def for_stage(cls, stage: str, env: Mapping[str, str]) -> "Tables":
         def name(kind: str) -> str:
             return env.get(f"{kind.upper()}_TABLE") or f"kemala-{stage}-{kind}"
 
-        return cls(name("tickets"), name("checkpoints"), name("corrections"))
+        return cls(name("tickets"), name("checkpoints"), name("corrections"), name("incidents"))
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,12 @@ class Settings:
     public_base_url: str
     poll_max_pages: int  # searches per poll and stream
     poll_page_size: int  # tweets per search (X: 10 to 100)
+    sms_origination: str  # End User Messaging phone number or pool that sends Kemala's SMS
+    sms_endpoint_url: str | None
+    email_sender: str  # the SES identity citizens' e-mails come from
+    photos_bucket: str
+    app_key_secret: str  # API keys of partner apps (JSON: {"<app name>": "<key>"})
+    incident_window_seconds: int  # how long an incident takes new reports
     sla: SlaPolicy
     user_pool: "UserPool"
     open311_api_key_secret: str
@@ -96,6 +104,12 @@ class Settings:
             public_base_url=env.get("PUBLIC_BASE_URL", "").rstrip("/"),
             poll_max_pages=int(env.get("POLL_MAX_PAGES", "10")),
             poll_page_size=int(env.get("POLL_PAGE_SIZE", "100")),
+            sms_origination=env.get("SMS_ORIGINATION_IDENTITY", f"kemala-{stage}-sms"),
+            sms_endpoint_url=env.get("SMS_ENDPOINT_URL") or None,
+            email_sender=env.get("EMAIL_SENDER", "laporgub@kemala.example"),
+            photos_bucket=env.get("PHOTOS_BUCKET", f"kemala-{stage}-photos"),
+            app_key_secret=env.get("APP_KEY_SECRET", f"kemala-{stage}-app-keys"),
+            incident_window_seconds=int(env.get("INCIDENT_WINDOW_SECONDS", str(24 * 3600))),
             sla=SlaPolicy(seconds("RESPONSE_SLA_SECONDS"), seconds("RESOLUTION_SLA_SECONDS"), seconds("LADDER_STEP_SECONDS")),
             user_pool=UserPool.from_env(env),
             open311_api_key_secret=env.get("OPEN311_API_KEY_SECRET", f"kemala-{stage}-open311-api-key"),

@@ -86,6 +86,9 @@ def _repoint_log_handlers(old, new) -> None:
 
 
 def _dispatch(self, function_name, qualifier, body, headers, response_headers):
+    if (headers or {}).get("X-Amz-Invocation-Type") == "Event":  # asynchronous: Lambda answers 202 at once
+        threading.Thread(target=_dispatch, args=(self, function_name, qualifier, body, {}, {}), daemon=True).start()
+        return b""
     name = function_name.rsplit(":", 1)[-1] if function_name.startswith("arn:") else function_name
     module_name, _, attribute = _handlers[name].rpartition(".")
     handler = getattr(importlib.import_module(module_name), attribute)
@@ -104,6 +107,13 @@ def _dispatch(self, function_name, qualifier, body, headers, response_headers):
     finally:
         _in_lambda.active = False
     return json.dumps(result).encode()
+
+
+def _dispatch_sns(self, function_name, message, subject=None, qualifier=None):
+    """SNS delivering to a Lambda subscription: the function gets the SNS event, in-process."""
+    event = {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0", "Sns": {
+        "Type": "Notification", "MessageId": str(uuid.uuid4()), "Message": message, "Subject": subject}}]}
+    _dispatch(self, function_name, qualifier, json.dumps(event), {}, {})
 
 
 @lru_cache(maxsize=None)
@@ -221,6 +231,7 @@ class LocalAws:
             sys.stdout = LambdaOutput(terminal, self.log_path)
             _repoint_log_handlers(terminal, sys.stdout)
         LambdaSimpleBackend.invoke = _dispatch
+        LambdaSimpleBackend.send_sns_message = _dispatch_sns
         _speed_up_interpreter(self.endpoint)
         _cache_parsing()
         _speed_up_index_queries()

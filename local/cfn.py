@@ -60,6 +60,7 @@ NOT_EMULATED = {
     "AWS::IAM::Role": "moto does not enforce IAM; policies are linted instead",
     "AWS::CloudWatch::Alarm": "alarms act on AWS metrics; locally metrics are read from build/lambda.log",
     "AWS::Logs::LogGroup": "locally the functions log to build/lambda.log",
+    "AWS::Lambda::Permission": "moto does not enforce resource policies; SNS invokes functions regardless",
 }
 
 
@@ -67,7 +68,7 @@ class Provisioner:
     """Creates the template's resources on the emulator, in dependency-friendly order."""
 
     ORDER = ["AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::SNS::Subscription", "AWS::SecretsManager::Secret",
-             "AWS::SES::EmailIdentity", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
+             "AWS::S3::Bucket", "AWS::SES::EmailIdentity", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
              "AWS::Cognito::UserPoolGroup", "AWS::StepFunctions::StateMachine"]
 
     def __init__(self, session, resolver: Resolver) -> None:
@@ -76,6 +77,7 @@ class Provisioner:
         self._creators: dict[str, Callable[[str, dict], None]] = {
             "AWS::DynamoDB::Table": self._table, "AWS::SNS::Topic": self._topic,
             "AWS::SNS::Subscription": self._subscription, "AWS::SecretsManager::Secret": self._secret,
+            "AWS::S3::Bucket": self._bucket,
             "AWS::SES::EmailIdentity": self._email_identity,
             "AWS::Cognito::UserPool": self._user_pool, "AWS::Cognito::UserPoolClient": self._user_pool_client,
             "AWS::Cognito::UserPoolGroup": self._user_pool_group,
@@ -123,6 +125,13 @@ class Provisioner:
         arn = self._session.client("secretsmanager").create_secret(Name=p["Name"], SecretString=value)["ARN"]
         self._resolver.refs[logical] = arn
         self._resolver.attrs[logical] = {"Id": arn}
+
+    def _bucket(self, logical: str, props: dict) -> None:
+        p = self._resolver.resolve(props)
+        self._session.client("s3").create_bucket(
+            Bucket=p["BucketName"], CreateBucketConfiguration={"LocationConstraint": self._resolver.refs["AWS::Region"]})
+        self._resolver.refs[logical] = p["BucketName"]
+        self._resolver.attrs[logical] = {"Arn": f"arn:aws:s3:::{p['BucketName']}"}
 
     def _email_identity(self, logical: str, props: dict) -> None:
         identity = self._resolver.resolve(props["EmailIdentity"])

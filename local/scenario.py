@@ -1,6 +1,9 @@
-"""`make scenario FILE=path.jsonl`: tweets plus scripted agency behaviour through the embedded stack.
+"""`make scenario FILE=path.jsonl`: complaints plus scripted agency behaviour through the embedded stack.
 
-Each line is a tweet (`{"id", "text"}`, optional `author`) with an optional `"agency_does"`: a list of steps
+Each line is a complaint (`{"id", "text"}`) made on a channel: `"channel"` is `x` (default, a tweet by `author`
+or `from`), `sms` (an SMS from the phone number in `from`, through the SMS emulator), `web` (the web form,
+`from` an optional e-mail address or phone number) or `app` (the app API with its key, `from` likewise).
+A line has an optional `"agency_does"`: a list of steps
 `{"at_s": seconds after the ticket's first agency notification, "action": "acknowledge" | "answer" |
 "resolve" | "reassign" | "x_reply", "text": "...", "to": "AGENCY", "reason": "..."}`. Each step is carried
 out by whichever agency holds the ticket at that moment, the way a real agency would: through the signed
@@ -8,10 +11,15 @@ links of the API, or (`x_reply`) by posting from that agency's X account in the 
 
 The run ends when every ticket is resolved or closed, or has reached the top of its escalation ladder, with
 its scripted steps done and its messages to the citizen sent. The last line printed is one JSON object:
-`{"tickets": {"<input id>": {"agency", "status", "escalations": [levels in order], "citizen_posts": [...]}}}`.
+`{"tickets": {"<input id>": {"ticket", "channel", "incident", "agency", "status", "escalations": [levels in
+order], "citizen_posts": [...]}}}`; `citizen_posts` are the texts the citizen got in their channel (Kemala's
+posts in the thread, SMS, e-mail bodies); `incident` is the incident the report is linked to, or null. Agency
+steps given on one report of an incident act on the whole incident (the same signed links do it).
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import time
@@ -24,34 +32,46 @@ import requests
 from chalicelib.adapters.dynamodb import DynamoTicketRepository
 from chalicelib.domain import links
 from chalicelib.domain.directory import load_directory
+from chalicelib.adapters.channels.sms import sms_source_id
+from chalicelib.domain.privacy import contact
 from chalicelib.domain.tickets import FINISHED, Status, Ticket, ticket_id_for
 from chalicelib.settings import get_settings
 from local.inputs import load_tweets
 from local.observe import TicketWatcher
 
 ACTIONS = {"acknowledge", "answer", "resolve", "reassign", "x_reply"}
+CHANNELS = {"x", "sms", "web", "app"}
+DEFAULT_PHONE = "+6281200000000"
 ROOT_SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 _TEXT_FIELD = {"answer": "text", "resolve": "note"}
 
 
 @dataclass
 class Script:
-    """One scenario line on the stack: its tweet, its steps and what happened to them."""
+    """One scenario line on the stack: its complaint, its steps and what happened to them."""
 
     input_id: str
-    post_id: int
+    channel: str
+    ticket_id: str
+    address: str  # where the citizen hears back: the tweet's id (x), a phone number or an e-mail address
     steps: list[dict]
     done: int = 0
     errors: list[str] = field(default_factory=list)
 
-    @property
-    def ticket_id(self) -> str:
-        return ticket_id_for("x", str(self.post_id))
+
+def _client_id(input_id: str) -> str:
+    """A form's or app request's id for a scenario line: stable, 12 base32 characters."""
+    return base64.b32encode(hashlib.sha256(input_id.encode()).digest()).decode()[:12]
 
 
 def check_steps(tweet: dict) -> str | None:
     """Why a line's `agency_does` cannot be carried out, or None."""
     steps = tweet.get("agency_does", [])
+    channel = tweet.get("channel", "x")
+    if channel not in CHANNELS:
+        return f"'channel' must be one of {sorted(CHANNELS)}"
+    if channel != "x" and any(isinstance(s, dict) and s.get("action") == "x_reply" for s in steps or []):
+        return "'x_reply' needs a complaint made on X"
     if not isinstance(steps, list):
         return "'agency_does' must be a list"
     for number, step in enumerate(steps, start=1):
@@ -90,12 +110,46 @@ class Scenario:
         self._repo = DynamoTicketRepository()
         self.scripts: list[Script] = []
 
-    def release(self, tweets: list[dict]) -> None:
-        for tweet in tweets:
-            post = self._stack.x.release(tweet["text"], tweet.get("author") or "warga_jateng",
-                                         source_id=str(tweet["id"]))
-            steps = sorted(tweet.get("agency_does", []), key=lambda step: step.get("at_s", 0))
-            self.scripts.append(Script(str(tweet["id"]), post.id, steps))
+    def release(self, lines: list[dict]) -> None:
+        for line in lines:
+            channel = line.get("channel", "x")
+            ticket_id, address = getattr(self, f"_release_{channel}")(line)
+            steps = sorted(line.get("agency_does", []), key=lambda step: step.get("at_s", 0))
+            self.scripts.append(Script(str(line["id"]), channel, ticket_id, address, steps))
+
+    def _release_x(self, line: dict) -> tuple[str, str]:
+        post = self._stack.x.release(line["text"], line.get("author") or line.get("from") or "warga_jateng",
+                                     source_id=str(line["id"]))
+        return ticket_id_for("x", str(post.id)), str(post.id)
+
+    def _release_sms(self, line: dict) -> tuple[str, str]:
+        phone = line.get("from") or DEFAULT_PHONE
+        return ticket_id_for("sms", sms_source_id(self._stack.sms.send(phone, line["text"]))), phone
+
+    def _release_web(self, line: dict) -> tuple[str, str]:
+        form = {"form_id": _client_id(str(line["id"])), "text": line["text"], "contact": line.get("from", "")}
+        response = requests.post(f"{self._stack.api_url}/lapor", data=form, files={"photo": ("", b"")}, timeout=30)
+        if response.status_code != 201:
+            raise ValueError(f"web form refused line {line['id']}: {response.status_code}")
+        return ticket_id_for("web", form["form_id"]), contact(line.get("from", "")) or ""
+
+    def _release_app(self, line: dict) -> tuple[str, str]:
+        secret = self._stack.aws.session().client("secretsmanager").get_secret_value(SecretId=os.environ["APP_KEY_SECRET"])
+        key = next(iter(json.loads(secret["SecretString"]).values()))
+        body = {"request_id": _client_id(str(line["id"])), "text": line["text"], "contact": line.get("from", "")}
+        response = requests.post(f"{self._stack.api_url}/app/v1/complaints", json=body, headers={"X-Api-Key": key},
+                                 timeout=30)
+        if response.status_code not in (200, 201):
+            raise ValueError(f"app API refused line {line['id']}: {response.status_code} {response.text[:200]}")
+        return response.json()["ticket_id"], contact(line.get("from", "")) or ""
+
+    def citizen_posts(self, script: Script) -> list[str]:
+        """What the citizen got in their channel: posts in the thread, SMS, e-mail bodies."""
+        if script.channel == "x":
+            return [p.text for p in self._stack.x.replies if p.conversation_id == int(script.address)]
+        if "@" in script.address:
+            return [body for _, body in self._stack.mailbox(script.address)]
+        return self._stack.sms.inbox(script.address) if script.address else []
 
     def act(self, tickets: dict[str, Ticket]) -> None:
         """Carry out every step that is due, as the agency holding the ticket at that moment."""
@@ -119,7 +173,7 @@ class Scenario:
             if not handles:
                 script.errors.append(f"{agency} has no X account for an x_reply")
                 return
-            self._stack.x.release(step["text"], handles[0], in_reply_to=script.post_id)
+            self._stack.x.release(step["text"], handles[0], in_reply_to=int(script.address))
             return
         link = links.SignedLink.issue(script.ticket_id, step["action"], agency, datetime.now(timezone.utc),
                                       get_settings().link_lifetime)
@@ -137,10 +191,12 @@ class Scenario:
             ticket = tickets.get(script.ticket_id)
             result[script.input_id] = {
                 "ticket": script.ticket_id,
+                "channel": script.channel,
+                "incident": ticket.incident if ticket else None,
                 "agency": ticket.agency if ticket else None,
                 "status": ticket.status.value if ticket else "NOT_RECEIVED",
                 "escalations": [e.level for e in ticket.escalations] if ticket else [],
-                "citizen_posts": [p.text for p in self._stack.x.replies if p.conversation_id == script.post_id],
+                "citizen_posts": self.citizen_posts(script),
             }
             left = len(script.steps) - script.done
             if script.errors or left:

@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 from chalice.config import Config
-from chalice.local import ChaliceRequestHandler, create_local_server
+from chalice.local import ChaliceRequestHandler, LambdaEventConverter, create_local_server
 from chalice.utils import to_cfn_resource_name
 
 from chalicelib import bootstrap
@@ -25,10 +25,21 @@ from chalicelib.settings import get_settings
 from infra.compose import merge_template
 from local.aws import ACCOUNT, REGION, LocalAws
 from local.cfn import Provisioner, Resolver
+from local.sms_emulator import SmsEmulator
 from local.x_emulator import CREDENTIALS, XEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
 OBSERVER_QUEUE = "kemala-local-observer"
+NOT_OBSERVED = {"OperatorsTopic", "SmsInboundTopic"}  # operators' alarms; citizens' SMS (they reach receive_sms)
+
+
+def _is_binary_media_type(self, headers) -> bool:
+    """API Gateway matches binary media types on the media type alone (a multipart form's boundary
+    parameter does not matter); `chalice local` compares the whole header."""
+    return headers.get("content-type", "").split(";")[0].strip().lower() in self._binary_types
+
+
+LambdaEventConverter._is_binary = _is_binary_media_type
 
 
 class LocalStack:
@@ -38,6 +49,7 @@ class LocalStack:
         self.sla = sla or {}  # RESPONSE_SLA_SECONDS, RESOLUTION_SLA_SECONDS, LADDER_STEP_SECONDS
         self.aws = LocalAws(lambda_log)
         self.x = x or XEmulator()
+        self.sms = SmsEmulator()
         self.api_url = ""
         self.state_machine_arn = ""
         self.observer_queue_url = ""
@@ -47,9 +59,11 @@ class LocalStack:
     def start(self) -> "LocalStack":
         self.aws.start()
         self.x.start()
+        self.sms.start()
         stage_config = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"][self.stage]
         os.environ.update(stage_config["environment_variables"])
-        os.environ.update({"X_API_BASE_URL": self.x.base_url, "POWERTOOLS_TRACE_DISABLED": "true"})
+        os.environ.update({"X_API_BASE_URL": self.x.base_url, "SMS_ENDPOINT_URL": self.sms.base_url,
+                           "POWERTOOLS_TRACE_DISABLED": "true"})
         os.environ.update({name: str(seconds) for name, seconds in self.sla.items()})
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
@@ -80,6 +94,7 @@ class LocalStack:
         session.client("secretsmanager").put_secret_value(
             SecretId=resolver.refs["XCredentialsSecret"], SecretString=json.dumps(CREDENTIALS))
         self._subscribe_observer(session, template, resolver)
+        self.sms.sns, self.sms.topic_arn = session.client("sns"), resolver.refs["SmsInboundTopic"]
         self._start_api(chalice_app)
         bootstrap.reset()  # the functions' environment is complete: build from it on first use
         use_tables(get_settings().tables)
@@ -91,7 +106,7 @@ class LocalStack:
         queue_arn = sqs.get_queue_attributes(QueueUrl=self.observer_queue_url,
                                              AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         for logical, resource in template["Resources"].items():
-            if resource.get("Type") == "AWS::SNS::Topic" and logical != "OperatorsTopic":
+            if resource.get("Type") == "AWS::SNS::Topic" and logical not in NOT_OBSERVED:
                 sns.subscribe(TopicArn=resolver.refs[logical], Protocol="sqs", Endpoint=queue_arn)
 
     def _start_api(self, chalice_app) -> None:
@@ -121,6 +136,17 @@ class LocalStack:
                                   "source": "aws.events", "account": ACCOUNT, "time": "1970-01-01T00:00:00Z",
                                   "region": REGION, "resources": [], "detail": {}})
 
+    def mailbox(self, address: str) -> list[tuple[str, str]]:
+        """(subject, body) of every e-mail SES sent to this address, oldest first: the local stand-in for an
+        inbox (moto's server runs in this process and keeps what it sent)."""
+        from moto.ses.models import ses_backends
+        sent = ses_backends[ACCOUNT][REGION].sent_messages
+        return [(m.subject, m.body) for m in sent if address in (m.destinations or {}).get("ToAddresses", [])]
+
+    def photo(self, key: str) -> bytes:
+        bucket = os.environ["PHOTOS_BUCKET"]
+        return self.aws.session().client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+
     def execution_names(self) -> set[str]:
         pages = self.aws.session().client("stepfunctions").get_paginator("list_executions").paginate(
             stateMachineArn=self.state_machine_arn)
@@ -130,4 +156,5 @@ class LocalStack:
         if self._api_server:
             self._api_server.shutdown()
         self.x.stop()
+        self.sms.stop()
         self.aws.stop()

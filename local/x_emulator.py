@@ -56,7 +56,7 @@ from typing import Any, Callable
 from urllib.parse import unquote
 
 from flask import Flask, Response, jsonify, request
-from werkzeug.serving import make_server
+from local.serving import serve
 
 FIRST_ID = 1_862_000_000_000_000_000
 APP_USERNAME = "KemalaJateng"  # the account the OAuth credentials below belong to
@@ -738,9 +738,7 @@ class XEmulator:
         return app
 
     def start(self) -> "XEmulator":
-        self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
-        self.base_url = f"http://127.0.0.1:{self._server.server_port}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server, self.base_url = serve(self.app)
         return self
 
     def stop(self) -> None:

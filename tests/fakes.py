@@ -104,6 +104,42 @@ class FakeNotifier:
         return [kind for _, kind, tid in self.sent if tid == ticket_id]
 
 
+class InMemoryIncidents:
+    def __init__(self) -> None:
+        self.places: dict[str, tuple[list, int]] = {}
+        self.members: dict[str, set[str]] = {}
+        self.conflicts = 0  # the next N save_open calls lose a race
+
+    def open_incidents(self, place: str):
+        incidents, version = self.places.get(place, ([], None))
+        return list(incidents), version
+
+    def save_open(self, place: str, incidents: list, version) -> None:
+        if self.conflicts or self.places.get(place, ([], None))[1] != version:
+            self.conflicts = max(0, self.conflicts - 1)
+            raise ConcurrentUpdateError(place)
+        self.places[place] = (list(incidents), (version or 0) + 1)
+
+    def add_report(self, incident_id: str, ticket_id: str) -> None:
+        self.members.setdefault(incident_id, set()).add(ticket_id)
+
+    def remove_report(self, incident_id: str, ticket_id: str) -> None:
+        self.members.get(incident_id, set()).discard(ticket_id)
+
+    def reports(self, incident_id: str) -> set[str]:
+        return set(self.members.get(incident_id, set()))
+
+
+class RecordedTasks:
+    """Asynchronous tasks, recorded; a test runs them when it wants (`Fakes.run_tasks`)."""
+
+    def __init__(self) -> None:
+        self.queued: list[tuple[str, dict]] = []
+
+    def run_later(self, task: str, payload: dict) -> None:
+        self.queued.append((task, payload))
+
+
 class InMemoryCorrections:
     def __init__(self) -> None:
         self.items = []
@@ -130,6 +166,7 @@ class FakeChannel:
         self.posts: list[tuple[str, str, str]] = []  # (post id, in reply to, text)
         self.failures: list[Exception] = []
         self.lost = 0
+        self.direct: list[tuple[str, str]] = []  # (address, text) sent outside any ticket
 
     def receive(self, cursor: str | None) -> Inbox:
         self.cursors.append(cursor)
@@ -152,6 +189,10 @@ class FakeChannel:
             self.lost -= 1
             raise TimeoutError("sent, but the answer was lost")
         return post_id
+
+    def send_to(self, address: str, text: str) -> str:
+        self.direct.append((address, text))
+        return f"d{len(self.direct)}"
 
     def find_sent(self, ticket: Ticket, part: str) -> str | None:
         return next((pid for pid, _, text in self.posts if text == part), None)
@@ -217,10 +258,19 @@ class Fakes:
         self.tickets, self.checkpoints, self.corrections = InMemoryTickets(), InMemoryCheckpoints(), InMemoryCorrections()
         self.workflow, self.notifier, self.channel = FakeWorkflow(), FakeNotifier(), FakeChannel()
         self.identity = FakeIdentity(DEMO, PASSWORD)
+        self.incidents, self.tasks = InMemoryIncidents(), RecordedTasks()
         self.kemala = Kemala(Collaborators(
             tickets=self.tickets, checkpoints=self.checkpoints, corrections=self.corrections, workflow=self.workflow,
-            notifier=self.notifier, channels={"x": self.channel}, directory=load_directory(), classify=classify,
+            notifier=self.notifier, channels={"x": self.channel, "sms": self.channel}, directory=load_directory(), classify=classify,
             links=lambda ticket, action: f"https://kemala.local/tickets/{ticket.ticket_id}/{action}?sig=x",
             clock=lambda: self.now, sla=sla, own_accounts=frozenset({"kemalajateng"}),
             queries=InMemoryTicketQueries(self.tickets), identity=self.identity, open311_key=lambda: OPEN311_KEY,
+            incidents=self.incidents, tasks=self.tasks,
         ))
+
+    def run_tasks(self) -> None:
+        """Run the queued asynchronous tasks (act_on_incident) as their Lambda would."""
+        while self.tasks.queued:
+            _, payload = self.tasks.queued.pop(0)
+            self.kemala.agencies.spread_over_incident(payload["ticket_id"], payload["action"], payload["agency"],
+                                                      payload.get("text", ""))

@@ -34,7 +34,7 @@ def test_packaged_template_passes_cfn_lint(tmp_path):
     assert workflow == asl
     assert {"Classify", "Assign", "NotifyAgency", "TellCitizen", "AwaitResponse", "RemindAgency", "EscalateToGovernor",
             "AwaitResolution", "RemindAgencyToResolve", "EscalateResolutionToGovernor", "Resolved"} <= set(workflow["States"])
-    assert sum(1 for r in resources.values() if r["Type"] == "AWS::SNS::Topic") == 27 * 3 + 35 + 2
+    assert sum(1 for r in resources.values() if r["Type"] == "AWS::SNS::Topic") == 27 * 3 + 35 + 3
     for name, resource in resources.items():
         if resource["Type"] == "AWS::Serverless::Function":
             assert "Role" in resource["Properties"], f"{name} has no explicit role"

@@ -28,7 +28,9 @@ EXCEPTIONS = yaml.safe_load((ROOT / "infra" / "lint-exceptions.yaml").read_text(
 REGION, ACCOUNT = "ap-southeast-3", "123456789012"
 STAGES = ("dev", "prod")
 PARAMETERS = {name: spec["Default"] for name, spec in merge_template("dev")["Parameters"].items() if "Default" in spec}
-SHARED = ("identity/",)  # SES identities belong to the account and region, not to a stage
+# SES identities and End User Messaging phone numbers/pools (carrier-registered) belong to the account and
+# region, not to a stage.
+SHARED = ("identity/", "pool/", "phone-number/")
 
 
 def _rendered(document: dict, stage: str, functions: dict[str, str] | None = None) -> dict:
@@ -96,8 +98,11 @@ def test_no_policy_names_another_stage_region_or_account(stage):
             for arn in _resources(statement):
                 if arn == "*":
                     continue
-                _, partition, _, region, account, resource = arn.split(":", 5)
-                assert (partition, region, account) == ("aws", REGION, ACCOUNT), f"{name}: {arn}"
+                _, partition, service, region, account, resource = arn.split(":", 5)
+                if service == "s3":  # bucket ARNs carry no region or account: the bucket's name has the account
+                    assert (partition, region, account) == ("aws", "", "") and f"-{ACCOUNT}/" in resource, f"{name}: {arn}"
+                else:
+                    assert (partition, region, account) == ("aws", REGION, ACCOUNT), f"{name}: {arn}"
                 assert f"kemala-{other}-" not in resource, f"{name}: {arn}"
                 assert f"kemala-{stage}-" in resource or resource.startswith(SHARED), f"{name}: {arn}"
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 from pynamodb.attributes import (
     JSONAttribute,
+    UnicodeSetAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -24,10 +25,11 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
+from chalicelib.domain.incidents import OpenIncident
 from chalicelib.domain.messages import WIB
 from chalicelib.domain.sla import Deadlines
 from chalicelib.domain.tickets import (
-    FINISHED, Classification, Correction, Delivery, Escalation, HistoryEntry, MessageKind, Status, Ticket,
+    FINISHED, Classification, Correction, Delivery, Escalation, HistoryEntry, MessageKind, Privacy, Status, Ticket,
 )
 from chalicelib.services.ports import ConcurrentUpdateError, QueueItem, TicketNotFoundError
 from chalicelib.settings import Tables
@@ -73,6 +75,11 @@ class TicketModel(Model):
     author = UnicodeAttribute(null=True)
     received_at = UTCDateTimeAttribute()
     status = UnicodeAttribute()
+    privacy = UnicodeAttribute(null=True)
+    regency = UnicodeAttribute(null=True)
+    kecamatan = UnicodeAttribute(null=True)
+    photo = UnicodeAttribute(null=True)
+    incident = UnicodeAttribute(null=True)
     agency = UnicodeAttribute(null=True)
     copy_region = UnicodeAttribute(null=True)
     classification = JSONAttribute(null=True)
@@ -104,7 +111,8 @@ class CheckpointModel(Model):
 def use_tables(tables: Tables) -> None:
     """Point the models at this stage's tables (before their first request)."""
     for model, name in ((TicketModel, tables.tickets), (CheckpointModel, tables.checkpoints),
-                        (CorrectionModel, tables.corrections)):
+                        (CorrectionModel, tables.corrections), (PlaceModel, tables.incidents),
+                        (IncidentModel, tables.incidents)):
         model.Meta.table_name = name  # PynamoDB reconnects when the name changes
 
 
@@ -117,7 +125,9 @@ def _to_model(ticket: Ticket) -> TicketModel:
     model = TicketModel(
         ticket.ticket_id,
         channel=ticket.channel, source_id=ticket.source_id, text=ticket.text, author=ticket.author,
-        received_at=ticket.received_at, status=ticket.status.value, agency=ticket.agency, copy_region=ticket.copy_region,
+        received_at=ticket.received_at, status=ticket.status.value, privacy=ticket.privacy.value,
+        regency=ticket.regency, kecamatan=ticket.kecamatan, photo=ticket.photo, incident=ticket.incident,
+        agency=ticket.agency, copy_region=ticket.copy_region,
         classification=None if c is None else {
             "agency": c.agency, "region": c.region, "urgency": c.urgency,
             "confidence": c.confidence, "evidence": c.evidence,
@@ -167,6 +177,8 @@ def _to_ticket(model: TicketModel) -> Ticket:
     return Ticket(
         ticket_id=model.ticket_id, channel=model.channel, source_id=model.source_id, text=model.text,
         author=model.author, received_at=model.received_at, status=Status(model.status),
+        privacy=Privacy(model.privacy or Privacy.PUBLIC.value), regency=model.regency, kecamatan=model.kecamatan,
+        photo=model.photo, incident=model.incident,
         classification=_classification(c), agency=model.agency, copy_region=model.copy_region,
         deadlines=None if d is None else Deadlines(_time(d["response_due"]), _time(d["resolution_due"]),
                                                    timedelta(seconds=d["ladder_seconds"])),
@@ -308,3 +320,59 @@ class DynamoCorrectionStore:
 
     def all(self) -> list[Correction]:
         return [Correction(m.ticket_id, m.text, m.predicted, m.agency, m.by, m.at) for m in CorrectionModel.scan()]
+
+
+class PlaceModel(Model):
+    """The open incidents of one place (`PLACE#<agency>#<regency>`), rewritten under optimistic locking."""
+
+    class Meta:
+        table_name = "bound by use_tables()"
+
+    key = UnicodeAttribute(hash_key=True)
+    incidents = JSONAttribute(default=list)
+    version = VersionAttribute()
+
+
+class IncidentModel(Model):
+    """One incident's reports (`INC...`): a string set, so adding a report is one atomic, idempotent ADD."""
+
+    class Meta:
+        table_name = "bound by use_tables()"
+
+    key = UnicodeAttribute(hash_key=True)
+    reports = UnicodeSetAttribute(null=True)
+
+
+class DynamoIncidentStore:
+    def open_incidents(self, place: str) -> tuple[list[OpenIncident], int | None]:
+        try:
+            model = PlaceModel.get(f"PLACE#{place}", consistent_read=True)
+        except DoesNotExist:
+            return [], None
+        return [OpenIncident(i["id"], _time(i["opened_at"]), i["kecamatan"], frozenset(i["words"]))
+                for i in model.incidents], model.version
+
+    def save_open(self, place: str, incidents: list[OpenIncident], version: int | None) -> None:
+        model = PlaceModel(f"PLACE#{place}", incidents=[
+            {"id": i.incident_id, "opened_at": i.opened_at.isoformat(), "kecamatan": i.kecamatan,
+             "words": sorted(i.words)} for i in incidents])
+        if version is not None:
+            model.version = version
+        try:
+            model.save()
+        except PutError as error:
+            if _is_condition_failure(error):
+                raise ConcurrentUpdateError(place) from error
+            raise
+
+    def add_report(self, incident_id: str, ticket_id: str) -> None:
+        IncidentModel(incident_id).update(actions=[IncidentModel.reports.add({ticket_id})])
+
+    def remove_report(self, incident_id: str, ticket_id: str) -> None:
+        IncidentModel(incident_id).update(actions=[IncidentModel.reports.delete({ticket_id})])
+
+    def reports(self, incident_id: str) -> set[str]:
+        try:
+            return set(IncidentModel.get(incident_id, consistent_read=True).reports or ())
+        except DoesNotExist:
+            return set()

@@ -15,7 +15,8 @@ from html import escape
 
 from chalicelib.domain.datafiles import load_yaml
 from chalicelib.domain.directory import Agency, RegionOffice, load_directory
-from chalicelib.domain.tickets import MessageKind, Ticket
+from chalicelib.domain.privacy import mask
+from chalicelib.domain.tickets import MessageKind, Privacy, Status, Ticket
 
 WIB = timezone(timedelta(hours=7), "WIB")
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
@@ -25,6 +26,16 @@ _URGENCY = {"EMERGENCY": "DARURAT", "HIGH": "TINGGI", "NORMAL": "BIASA"}
 _CLOCK_NAME = {"response": "tanggapan", "resolution": "penyelesaian"}
 _CLOCK_VERB = {"response": "ditanggapi", "resolution": "diselesaikan"}
 _PAGE_LIMIT = 160  # one SMS
+STATUS_LABELS = {
+    Status.RECEIVED: "Diterima",
+    Status.CLASSIFIED: "Sedang diteruskan",
+    Status.ASSIGNED: "Sedang diteruskan",
+    Status.NOTIFIED: "Diteruskan ke instansi",
+    Status.ACKNOWLEDGED: "Diterima instansi",
+    Status.ANSWERED: "Ditanggapi instansi",
+    Status.RESOLVED: "Selesai",
+    Status.CLOSED: "Ditutup (bukan aduan)",
+}
 
 
 @dataclass(frozen=True)
@@ -78,8 +89,12 @@ def _email(name: str, fields: dict) -> Email:
     return Email(subject=subject, body=template["body"].format(**fields), html=html)
 
 
-def _ticket_fields(ticket: Ticket, agency: Agency) -> dict:
+def _ticket_fields(ticket: Ticket, agency: Agency, handling: bool = True) -> dict:
+    """`handling`: the reader is the agency handling the ticket (its staff and head). Anyone else (a regency
+    copy, the governor's office) and, for an anonymous complaint, the agency too, reads the citizen's words
+    with phone numbers, NIK and e-mail addresses masked."""
     classification = ticket.classification
+    masked = not handling or ticket.privacy is Privacy.ANONYMOUS
     deadlines = ticket.deadlines
     return {
         "ticket_id": ticket.ticket_id, "agency_code": agency.code, "agency_name": agency.name,
@@ -88,18 +103,32 @@ def _ticket_fields(ticket: Ticket, agency: Agency) -> dict:
         "region": _region_name(classification.region if classification else None),
         "urgency": _URGENCY.get(classification.urgency, "-") if classification else "-",
         "evidence": ", ".join(classification.evidence) if classification and classification.evidence else "-",
-        "quoted_text": quoted(ticket.text),
+        "quoted_text": quoted(mask(ticket.text) if masked else ticket.text),
         "response_due": format_wib(deadlines.response_due if deadlines else None),
         "resolution_due": format_wib(deadlines.resolution_due if deadlines else None),
     }
 
 
 def citizen_message(kind: MessageKind, ticket: Ticket, agency: Agency, text: str = "") -> str:
-    """What the citizen is told; channels split it to their own length."""
-    return _templates()["citizen"][kind.value].format(
+    """What the citizen is told (a channel's own wording where templates.yaml has one, `citizen_<channel>`);
+    channels split it to their own length."""
+    templates = _templates()
+    template = templates.get(f"citizen_{ticket.channel}", {}).get(kind.value) or templates["citizen"][kind.value]
+    return template.format(
         author=ticket.author or "warga", ticket_id=ticket.ticket_id, agency_name=agency.name, text=text,
         due=format_wib(ticket.deadlines.response_due if ticket.deadlines else None),
     ).strip()
+
+
+def status_reply(ticket_id: str, ticket: Ticket | None, agency: Agency | None) -> str:
+    """A ticket's status in one short message (the reply to `STATUS <ticket>`): no personal data."""
+    if ticket is None:
+        return _templates()["status_unknown"].format(ticket_id=ticket_id)
+    answer = ticket.resolution_note or ticket.latest_answer
+    return _templates()["status_reply"].format(
+        ticket_id=ticket.ticket_id, agency_name=agency.name if agency else "-",
+        status_label=STATUS_LABELS[ticket.status], received=format_wib(ticket.received_at),
+        answer=f" Tanggapan: {mask(answer)}" if answer else "")
 
 
 def agency_notification(ticket: Ticket, agency: Agency, links: dict[str, str]) -> Email:
@@ -108,7 +137,7 @@ def agency_notification(ticket: Ticket, agency: Agency, links: dict[str, str]) -
 
 
 def region_copy(ticket: Ticket, agency: Agency, office: RegionOffice) -> Email:
-    return _email("region_copy", {**_ticket_fields(ticket, agency), "region_name": office.name})
+    return _email("region_copy", {**_ticket_fields(ticket, agency, handling=False), "region_name": office.name})
 
 
 def _due(ticket: Ticket, clock: str) -> datetime | None:
@@ -127,7 +156,7 @@ def reminder(ticket: Ticket, agency: Agency, clock: str) -> Email:
 
 def escalation(ticket: Ticket, agency: Agency, clock: str) -> Email:
     """Level 2: to the governor's office."""
-    return _email("escalation", {**_ticket_fields(ticket, agency), "clock_verb": _CLOCK_VERB[clock],
+    return _email("escalation", {**_ticket_fields(ticket, agency, handling=False), "clock_verb": _CLOCK_VERB[clock],
                                  "due": format_wib(_due(ticket, clock))})
 
 
@@ -136,7 +165,7 @@ def emergency_page(ticket: Ticket, agency: Agency) -> str:
     fixed = _templates()["emergency_page"].format(ticket_id=ticket.ticket_id, agency_code=agency.code, text="",
                                                   due=format_wib(_due(ticket, "response")))
     room = max(0, _PAGE_LIMIT - len(fixed))
-    text = " ".join(ticket.text.split())
+    text = " ".join((mask(ticket.text) if ticket.privacy is Privacy.ANONYMOUS else ticket.text).split())
     text = text if len(text) <= room else text[: max(0, room - 1)] + "…"
     return _templates()["emergency_page"].format(ticket_id=ticket.ticket_id, agency_code=agency.code, text=text,
                                                  due=format_wib(_due(ticket, "response")))

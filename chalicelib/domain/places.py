@@ -212,3 +212,14 @@ def locate(text: str, gaz: Gazetteer | None = None) -> Location:
         return Location(None, [], mentioned)
     best = max(scores, key=lambda code: scores[code])
     return Location(best, evidence[best], mentioned)
+
+
+@lru_cache(maxsize=1)
+def regencies_with_kecamatan() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Regency/city code -> (its name, its kecamatan in title case, sorted): what a form's place pickers offer."""
+    data = json.loads((DATA_DIR / "gazetteer.json").read_text(encoding="utf-8"))
+    kecamatan: dict[str, list[str]] = defaultdict(list)
+    for name, codes in data["districts"].items():
+        for code in codes:
+            kecamatan[code].append(name.title())
+    return {code: (full, tuple(sorted(kecamatan[code]))) for code, full in sorted(data["regencies"].items())}

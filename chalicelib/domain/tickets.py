@@ -58,6 +58,15 @@ _ALLOWED: dict[Status, set[Status]] = {
 }
 
 
+class Privacy(str, enum.Enum):
+    """What the reporter chose (LAPOR!'s definitions): PUBLIC; CONFIDENTIAL, the complaint is never
+    shown publicly; ANONYMOUS, the agency never sees who reported (Kemala still replies to them)."""
+
+    PUBLIC = "public"
+    CONFIDENTIAL = "confidential"
+    ANONYMOUS = "anonymous"
+
+
 class MessageKind(str, enum.Enum):
     """What Kemala tells a citizen: the ticket number, the agency's answer, the resolution
     (or both in one message when an agency resolves without having answered)."""
@@ -139,8 +148,13 @@ class Ticket:
     source_id: str
     text: str
     received_at: datetime
-    author: str | None = None
+    author: str | None = None  # the handle, phone number or e-mail address Kemala replies to
     status: Status = Status.RECEIVED
+    privacy: Privacy = Privacy.PUBLIC
+    regency: str | None = None  # where the reporter said the problem is (web form): a regency/city code
+    kecamatan: str | None = None
+    photo: str | None = None  # the stored photo's key
+    incident: str | None = None  # the incident this report is linked to (domain/incidents.py)
     classification: Classification | None = None
     agency: str | None = None
     copy_region: str | None = None  # regency/city government that gets a copy, if the agency's work needs it
@@ -245,6 +259,20 @@ class Ticket:
         self.history.append(HistoryEntry(at=at, status=self.status, note=f"eskalasi {clock} tingkat {level}",
                                          agency=self.agency))
         self.task_token = None
+
+    def link_incident(self, incident_id: str, at: datetime) -> None:
+        self.incident = incident_id
+        self.history.append(HistoryEntry(at=at, status=self.status, note=f"insiden {incident_id}", agency=self.agency))
+
+    def unlink_incident(self, agency: str, at: datetime) -> str:
+        """The handling agency says this report is a different problem: it stands on its own again."""
+        self._require_holder(agency)
+        if self.incident is None:
+            raise InvalidTransitionError(f"ticket {self.ticket_id} is not linked to an incident")
+        incident, self.incident = self.incident, None
+        self.history.append(HistoryEntry(at=at, status=self.status, actor=agency, note=f"dilepas dari insiden {incident}",
+                                         agency=self.agency))
+        return incident
 
     def tell_ticket_number(self) -> str:
         """Record the message that gives the citizen the ticket number (once); returns its delivery key."""

@@ -8,8 +8,7 @@ from pathlib import Path
 from chalice import Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from chalicelib.domain.messages import WIB, format_wib
-from chalicelib.http.views import STATUS_LABELS
+from chalicelib.domain.messages import STATUS_LABELS, WIB, format_wib
 from chalicelib.domain.tickets import Status
 
 HERE = Path(__file__).resolve().parent

@@ -7,20 +7,11 @@ from urllib.parse import urlencode
 
 from chalicelib.domain.directory import Directory
 from chalicelib.domain.links import SignedLink
-from chalicelib.domain.messages import format_wib
-from chalicelib.domain.tickets import Status, Ticket
+from chalicelib.domain.messages import STATUS_LABELS, format_wib
+from chalicelib.domain.privacy import mask
+from chalicelib.domain.tickets import Ticket
 from chalicelib.http.inputs import FIELD_LIMITS
 
-STATUS_LABELS = {
-    Status.RECEIVED: "Diterima",
-    Status.CLASSIFIED: "Sedang diteruskan",
-    Status.ASSIGNED: "Sedang diteruskan",
-    Status.NOTIFIED: "Diteruskan ke instansi",
-    Status.ACKNOWLEDGED: "Diterima instansi",
-    Status.ANSWERED: "Ditanggapi instansi",
-    Status.RESOLVED: "Selesai",
-    Status.CLOSED: "Ditutup (bukan aduan)",
-}
 
 # The signed-link actions: what the page asks, the form field it needs, and the button.
 ACTIONS = {
@@ -29,11 +20,13 @@ ACTIONS = {
     "resolve": ("Nyatakan tiket selesai", "note", "Nyatakan selesai"),
     "reassign": ("Alihkan tiket", "to", "Alihkan"),
     "close": ("Tutup tiket (bukan aduan)", "reason", "Tutup tiket"),
+    "unlink": ("Lepaskan laporan ini dari insidennya (masalah lain)", None, "Lepaskan dari insiden"),
 }
 
 
 def public_status(ticket: Ticket, directory: Directory) -> dict:
-    """No author and no task token: only what the citizen and the public may see."""
+    """No author, no complaint text and no task token: only what the citizen and the public may see; personal
+    data in the agency's words is masked."""
     escalations = [{"level": e.level, "clock": e.clock, "at": format_wib(e.at)} for e in ticket.escalations]
     return {
         "ticket_id": ticket.ticket_id,
@@ -47,8 +40,8 @@ def public_status(ticket: Ticket, directory: Directory) -> dict:
         "acknowledged": format_wib(ticket.acknowledged_at) if ticket.acknowledged_at else None,
         "answered": format_wib(ticket.answered_at) if ticket.answered_at else None,
         "resolved": format_wib(ticket.resolved_at) if ticket.resolved_at else None,
-        "answer": ticket.latest_answer,
-        "resolution": ticket.resolution_note,
+        "answer": mask(ticket.latest_answer) if ticket.latest_answer else None,
+        "resolution": mask(ticket.resolution_note) if ticket.resolution_note else None,
         "escalations": escalations,
     }
 

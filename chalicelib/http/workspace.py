@@ -28,7 +28,7 @@ def _form() -> dict[str, str]:
     return form(workspace.current_request)
 
 STATIC = {"pico.min.css": "text/css", "workspace.css": "text/css", "chart.umd.min.js": "text/javascript",
-          "overview.js": "text/javascript"}
+          "overview.js": "text/javascript", "lapor.css": "text/css", "lapor.js": "text/javascript"}
 CONFIRMATIONS = {
     "acknowledge": "Penerimaan tiket {id} dikonfirmasi; batas waktu tanggapan berhenti.",
     "answer": "Jawaban untuk tiket {id} tersimpan dan diteruskan ke warga.",

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Callable
 
+from chalicelib.domain import messages
 from chalicelib.domain.directory import TRIAGE, UnknownAgencyError
 from chalicelib.domain.tickets import InvalidTransitionError, Ticket
 from chalicelib.services.collaborators import Collaborators
-from chalicelib.services.pipeline import copy_region, deadlines_for
+from chalicelib.services.incidents import Incidents
+from chalicelib.services.pipeline import agency_topic, copy_region, deadlines_for
 from chalicelib.services.ports import ConcurrentUpdateError, WorkflowResumeError
 from chalicelib.services.progress import progress
 
@@ -52,32 +54,83 @@ class AgencyActions:
             return ticket
         raise AssertionError("unreachable")
 
-    def acknowledge(self, ticket_id: str, agency: str) -> Ticket:
-        """The agency confirms it has the ticket (the response clock stops). Repeating it changes nothing."""
+    def _on_incident(self, ticket_id: str, change: Callable[[Ticket], bool], task: dict[str, str]) -> Ticket:
+        """Act on the ticket; then, for an incident's report, have the same action spread over its other
+        reports asynchronously (`spread_over_incident`): the agency answers once and every reporter hears it."""
+        ticket = self._act(ticket_id, change)
+        if self._c.tasks and Incidents(self._c).others(ticket):
+            self._c.tasks.run_later("act_on_incident", {"ticket_id": ticket_id, **task})
+        return ticket
+
+    def spread_over_incident(self, ticket_id: str, action: str, agency: str, text: str = "") -> list[str]:
+        """The action done on one report, done on the incident's other reports (an asynchronous task; a
+        repeat finds the work done). A report another agency holds, or that moved on, is left as it is.
+        Their answers are forwarded even when the agency answered in the first report's X thread."""
+        change = {"acknowledge": self._acknowledging(agency), "answer": self._answering(agency, text, True),
+                  "resolve": self._resolving(agency, text)}[action]
+        done = []
+        for other in Incidents(self._c).others(self._c.tickets.get(ticket_id)):
+            try:
+                self._act(other, change)
+            except (InvalidTransitionError, ConcurrentUpdateError):
+                continue
+            done.append(other)
+        return done
+
+    def _acknowledging(self, agency: str) -> Callable[[Ticket], bool]:
         def change(ticket: Ticket) -> bool:
             if ticket.responded and ticket.agency == agency:
                 return False
             ticket.acknowledge(agency, self._c.clock())
             return True
+        return change
 
-        return self._act(ticket_id, change)
+    def _answering(self, agency: str, text: str, forward: bool) -> Callable[[Ticket], bool]:
+        def change(ticket: Ticket) -> bool:
+            if ticket.agency == agency and ticket.latest_answer == text.strip():
+                return False  # the same answer again (a repeated task, a second report of the incident)
+            ticket.answer(agency, text, self._c.clock(), actor=None if forward else f"{agency} (akun X)",
+                          forward=forward)
+            return True
+        return change
+
+    def _resolving(self, agency: str, note: str) -> Callable[[Ticket], bool]:
+        def change(ticket: Ticket) -> bool:
+            ticket.resolve(agency, note, self._c.clock())
+            return True
+        return change
+
+    def unlink(self, ticket_id: str, agency: str) -> Ticket:
+        """The handling agency takes a report out of its incident; it stands alone and is alerted on its own."""
+        c = self._c
+        left: list[str] = []
+
+        def change(ticket: Ticket) -> bool:
+            left[:] = [ticket.unlink_incident(agency, c.clock())]
+            return True
+
+        ticket = self._act(ticket_id, change)
+        for incident in left:
+            c.incidents.remove_report(incident, ticket_id)
+        holder = c.directory[agency]
+        links = {action: c.links(ticket, action) for action in ("acknowledge", "answer", "resolve", "reassign")}
+        c.notifier.alert(agency_topic(holder), messages.agency_notification(ticket, holder, links), "new_ticket",
+                         ticket_id)
+        return ticket
+
+    def acknowledge(self, ticket_id: str, agency: str) -> Ticket:
+        """The agency confirms it has the ticket (the response clock stops). Repeating it changes nothing."""
+        return self._on_incident(ticket_id, self._acknowledging(agency), {"action": "acknowledge", "agency": agency})
 
     def answer(self, ticket_id: str, agency: str, text: str, via_own_account: bool = False) -> Ticket:
         """The agency's public answer; Kemala forwards it to the citizen unless the agency gave it on
         the citizen's channel from its own account (the citizen already has it)."""
-        def change(ticket: Ticket) -> bool:
-            ticket.answer(agency, text, self._c.clock(), actor=f"{agency} (akun X)" if via_own_account else None,
-                          forward=not via_own_account)
-            return True
-
-        return self._act(ticket_id, change)
+        return self._on_incident(ticket_id, self._answering(agency, text, forward=not via_own_account),
+                                 {"action": "answer", "agency": agency, "text": text})
 
     def resolve(self, ticket_id: str, agency: str, note: str) -> Ticket:
-        def change(ticket: Ticket) -> bool:
-            ticket.resolve(agency, note, self._c.clock())
-            return True
-
-        return self._act(ticket_id, change)
+        return self._on_incident(ticket_id, self._resolving(agency, note),
+                                 {"action": "resolve", "agency": agency, "text": note})
 
     def close(self, ticket_id: str, by: str, reason: str) -> Ticket:
         """The triage desk closes a ticket that is not a complaint (thanks, chatter, spam)."""

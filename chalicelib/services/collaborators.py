@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable
 
 from chalicelib.domain.directory import Directory
+from chalicelib.domain.incidents import WINDOW
 from chalicelib.domain.sla import SlaPolicy
 from chalicelib.domain.tickets import Classification, Ticket
 from chalicelib.services.ports import (
-    Channels, CheckpointStore, CorrectionStore, Identity, Notifier, TicketQueries, TicketRepository, Workflow,
+    Channels, CheckpointStore, CorrectionStore, Identity, IncidentStore, Notifier, PhotoStore, Tasks, TicketQueries,
+    TicketRepository, Workflow,
 )
 
 Classifier = Callable[[str], Classification]
@@ -33,3 +35,7 @@ class Collaborators:
     queries: TicketQueries | None = None  # the workspace's index reads
     identity: Identity | None = None  # the user pool
     open311_key: Callable[[], str] = lambda: ""  # the api_key Open311 clients file requests with
+    photos: PhotoStore | None = None  # citizens' photos (web form, app)
+    incidents: IncidentStore | None = None  # reports linked into incidents; None: every report stands alone
+    incident_window: timedelta = WINDOW  # how long an incident takes new reports
+    tasks: Tasks | None = None  # asynchronous work (an agency's action spread over an incident's reports)

@@ -11,10 +11,12 @@ where this one stopped, however large the backlog.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
+from chalicelib.domain import messages
 from chalicelib.domain.tickets import WITH_AGENCY, InvalidTransitionError, Ticket, ticket_id_for
 from chalicelib.services.actions import AgencyActions
 from chalicelib.services.collaborators import Collaborators
@@ -34,6 +36,8 @@ class PollBudget:
     max_pages: int
     seconds_left: Callable[[], float] = lambda: float("inf")
     margin: float = 10.0
+
+_STATUS_COMMAND = re.compile(r"^\s*STATUS\s+([A-Za-z][A-Za-z0-9]{1,40})\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -89,13 +93,33 @@ class Intake:
         ticket = Ticket(
             ticket_id=ticket_id_for(message.channel, message.source_id), channel=message.channel,
             source_id=message.source_id, text=message.text, author=message.author,
-            received_at=message.created_at or self._c.clock(),
+            received_at=message.created_at or self._c.clock(), privacy=message.privacy, regency=message.regency,
+            kecamatan=message.kecamatan, photo=message.photo,
         )
         created = self._c.tickets.add(ticket)
         # Started even when the ticket already existed: a crash between the two writes must not lose
         # the workflow, and a start under an existing execution name changes nothing.
         self._c.workflow.start(ticket.ticket_id)
         return created
+
+    def take_pushed(self, message: IncomingMessage) -> str:
+        """A message a channel pushed to Kemala (an SMS): `STATUS <ticket>` is answered at once in the
+        same channel, anything else is a complaint. Returns what was done: `status`, `created`, `duplicate`."""
+        command = _STATUS_COMMAND.match(message.text)
+        if command is None:
+            return "created" if self.ingest(message) else "duplicate"
+        # The push may be delivered twice (SNS is at least once): the first delivery answers.
+        if self._c.checkpoints.take_number(f"{message.channel}:status:{message.source_id}") == 0:
+            ticket_id = command.group(1).upper()
+            try:
+                ticket = self._c.tickets.get(ticket_id)
+            except TicketNotFoundError:
+                ticket = None
+            agency = self._c.directory[ticket.agency] if ticket and ticket.agency else None
+            channel = self._c.channels[message.channel]
+            for part in channel.render(messages.status_reply(ticket_id, ticket, agency)):
+                channel.send_to(message.author or "", part)
+        return "status"
 
     def _not_a_complaint(self, message: IncomingMessage) -> bool:
         """Kemala's own posts (its replies carry the hashtag and come back in search) and agencies'

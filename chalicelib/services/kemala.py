@@ -9,6 +9,7 @@ from chalicelib.domain.directory import Directory
 from chalicelib.domain.tickets import Ticket
 from chalicelib.services.actions import AgencyActions
 from chalicelib.services.collaborators import Collaborators
+from chalicelib.services.complaints import Complaints
 from chalicelib.services.intake import Intake
 from chalicelib.services.open311 import Open311
 from chalicelib.services.pipeline import WorkflowSteps
@@ -18,12 +19,14 @@ from chalicelib.services.workspace import Workspace
 
 
 class Kemala:
-    """`intake`: complaints in; `steps`: the workflow's tasks; `agencies`: what agencies do; `workspace`,
-    `reports`, `open311`, `users`: what people and partner systems read and do through the web."""
+    """`intake`: complaints in; `complaints`: those filed through the web form or an app; `steps`: the
+    workflow's tasks; `agencies`: what agencies do; `workspace`, `reports`, `open311`, `users`: what people
+    and partner systems read and do through the web."""
 
     def __init__(self, collaborators: Collaborators) -> None:
         self.collaborators = collaborators
         self.intake = Intake(collaborators)
+        self.complaints = Complaints(collaborators)
         self.steps = WorkflowSteps(collaborators)
         self.agencies = AgencyActions(collaborators)
         if collaborators.queries is not None:

@@ -7,14 +7,16 @@ instead of doing it twice. Every step returns `progress(...)`: where the ticket 
 """
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timezone
 
 from chalicelib.domain import messages
 from chalicelib.domain.directory import TRIAGE, Agency, Directory
 from chalicelib.domain.sla import Deadlines
 from chalicelib.domain.tickets import FINISHED, WITH_AGENCY, Delivery, MessageKind, Status, Ticket
+from chalicelib.domain.incidents import leads
 from chalicelib.services.collaborators import Collaborators
+from chalicelib.services.incidents import Incidents
 from chalicelib.services.ports import RateLimitedError
 from chalicelib.services.progress import progress
 
@@ -44,7 +46,10 @@ class WorkflowSteps:
     def classify(self, ticket_id: str) -> dict:
         ticket = self._c.tickets.get(ticket_id)
         if ticket.status is Status.RECEIVED:
-            ticket.classify(self._c.classify(ticket.text), self._c.clock())
+            classification = self._c.classify(ticket.text)
+            if ticket.regency:  # the reporter's own choice of place beats what the text suggests
+                classification = replace(classification, region=ticket.regency)
+            ticket.classify(classification, self._c.clock())
             self._c.tickets.save(ticket)
         return asdict(ticket.classification)
 
@@ -59,6 +64,7 @@ class WorkflowSteps:
             agency = c.directory[code]
             ticket.assign(agency.code, deadlines_for(c, ticket, agency), c.clock(),
                           copy_region=copy_region(agency, classification.region, c.directory))
+            Incidents(c).link(ticket)
             c.tickets.save(ticket)
         return self._progress(ticket)
 
@@ -68,6 +74,10 @@ class WorkflowSteps:
         number is recorded to be told (not for the triage desk: mostly thanks, chatter and spam)."""
         c = self._c
         ticket = c.tickets.get(ticket_id)
+        if ticket.status is Status.ASSIGNED and not leads(ticket.incident, ticket.ticket_id):
+            ticket.mark_notified(c.clock())  # the incident's lead alerted the agency; actions on it reach this one
+            ticket.tell_ticket_number()
+            c.tickets.save(ticket)
         if ticket.status is Status.ASSIGNED:
             agency = c.directory[ticket.agency]
             links = {action: c.links(ticket, action) for action in ("acknowledge", "answer", "resolve", "reassign")}
@@ -164,8 +174,8 @@ class WorkflowSteps:
         c = self._c
         ticket = c.tickets.get(ticket_id)
         due = ticket.status in WITH_AGENCY and (not ticket.responded if clock == "response" else True)
-        if ticket.status in FINISHED or not due:
-            return self._progress(ticket)
+        if ticket.status in FINISHED or not due or not leads(ticket.incident, ticket.ticket_id):
+            return self._progress(ticket)  # a linked report is escalated through its incident's lead
         if level in ticket.escalation_levels(clock):
             return self._progress(ticket, "ESCALATED")
         agency = c.directory[ticket.agency]

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Protocol
 
 from chalicelib.domain.access import User
+from chalicelib.domain.incidents import OpenIncident
 from chalicelib.domain.messages import Email
-from chalicelib.domain.tickets import Correction, Ticket
+from chalicelib.domain.tickets import Correction, Privacy, Ticket
 
 
 class TicketNotFoundError(KeyError):
@@ -42,6 +43,10 @@ class IncomingMessage:
     author: str | None
     created_at: datetime | None
     conversation_id: str | None = None  # the thread's first message (X), when the message is a reply
+    privacy: Privacy = Privacy.PUBLIC
+    regency: str | None = None  # where the reporter said the problem is (forms and apps)
+    kecamatan: str | None = None
+    photo: str | None = None  # key of a photo already stored
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,43 @@ class CitizenChannel(Protocol):
     def render(self, text: str) -> list[str]: ...
     def send(self, ticket: Ticket, part: str, after: str | None) -> str: ...
     def find_sent(self, ticket: Ticket, part: str) -> str | None: ...
+
+
+class DirectChannel(Protocol):
+    """A channel that can message an address outside any ticket (SMS: the reply to `STATUS <ticket>`)."""
+
+    def render(self, text: str) -> list[str]: ...
+    def send_to(self, address: str, text: str) -> str: ...
+
+
+class Tasks(Protocol):
+    """Work handed to another function, run asynchronously (an event invocation): `task` names it."""
+
+    def run_later(self, task: str, payload: dict) -> None: ...
+
+
+class IncidentStore(Protocol):
+    """Open incidents per place (agency and regency), written with optimistic locking, and each incident's
+    reports (a set: adding a report twice changes nothing)."""
+
+    def open_incidents(self, place: str) -> tuple[list[OpenIncident], int | None]: ...
+    def save_open(self, place: str, incidents: list[OpenIncident], version: int | None) -> None:
+        """Raises ConcurrentUpdateError when the place's list changed since it was read."""
+    def add_report(self, incident_id: str, ticket_id: str) -> None: ...
+    def remove_report(self, incident_id: str, ticket_id: str) -> None: ...
+    def reports(self, incident_id: str) -> set[str]: ...
+
+
+class PhotoRejectedError(ValueError):
+    """A photo that is not an image Kemala takes (type, size); the message says why, in Indonesian."""
+
+
+class PhotoStore(Protocol):
+    """Citizens' photos: `put` checks and cleans (no metadata) before storing, or raises PhotoRejectedError;
+    `url` is a link for the handling agency that expires."""
+
+    def put(self, key: str, data: bytes) -> str: ...
+    def url(self, key: str) -> str: ...
 
 
 class AgencyReplies(Protocol):

@@ -25,10 +25,19 @@ from tests.faults.conftest import ROWS, Outcome
 from tests.stack.conftest import wait_until
 from tests.stack.helpers import citizen_posts, execution_status, link, repo, states_entered
 
-TEXT = "Lampu lalu lintas mati di simpang Kalibanteng Semarang sejak pagi, laporan {n} #KemalaJateng"
+TEXT = "Lampu lalu lintas mati di simpang alun-alun {city} sejak pagi, laporan {n} #KemalaJateng"
+# Each report in another city (DISHUB, another regency): alike reports of one regency within the stack's
+# incident window would be linked into one incident, and only its first report alerts the agency.
+CITIES = ("Semarang", "Surakarta", "Salatiga", "Magelang", "Pekalongan", "Tegal", "Kudus", "Pati", "Klaten",
+          "Boyolali", "Kendal", "Demak")
 LOG = ROOT / "build" / "test-lambda.log"
 THROTTLED = "ProvisionedThroughputExceededException"
 _numbers = itertools.count(1)
+
+
+def _text() -> str:
+    n = next(_numbers)
+    return TEXT.format(city=CITIES[n % len(CITIES)], n=n)
 
 
 @dataclass(frozen=True)
@@ -148,7 +157,7 @@ def _measure(stack, observer, ticket_id: str, post_id: int, outcome: Outcome) ->
 
 
 def run(stack, observer, case: Case) -> Outcome:
-    post = stack.x.release(TEXT.format(n=next(_numbers)), "warga_smg")
+    post = stack.x.release(_text(), "warga_smg")
     ticket_id = f"X{post.id}"
     armed = case.arm(stack, ticket_id) if not case.acknowledge else []
     outcome = Outcome(case.name, ", ".join(f"{type(f).__name__}" for f in armed) or "X emulator")
@@ -197,7 +206,7 @@ def test_every_fault_ends_exactly_once(stack, observer, case):
 @pytest.mark.faults
 @pytest.mark.representative
 def test_a_step_failing_past_every_retry_leaves_a_failed_execution_a_log_line_and_a_metric(stack, observer, capsys):
-    post = stack.x.release(TEXT.format(n=next(_numbers)), "warga_smg")
+    post = stack.x.release(_text(), "warga_smg")
     ticket_id = f"X{post.id}"
     FAULTS.arm(Crash("classify", "tickets.save", "before", ticket_id, times=100))
     outcome = Outcome("classify crashes every time", "Crash")

@@ -9,6 +9,7 @@ import pytest
 SLA_SECONDS = 16  # NORMAL response deadline on the stack (other levels scale)
 RESOLUTION_SECONDS = 60
 LADDER_SECONDS = 4
+INCIDENT_WINDOW_SECONDS = 45
 
 
 @pytest.fixture(scope="session")

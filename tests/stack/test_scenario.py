@@ -35,3 +35,24 @@ def test_bad_scenario_steps_are_refused_with_a_reason():
     assert "'to'" in check_steps({"agency_does": [{"action": "reassign", "to": "NOPE"}]})
     assert "text" in check_steps({"agency_does": [{"action": "answer", "at_s": 1}]})
     assert "at_s" in check_steps({"agency_does": [{"action": "acknowledge", "at_s": -1}]})
+
+
+def test_one_complaint_on_each_channel_reaches_the_same_agency_and_is_heard_back_in_its_channel(stack):
+    lines, rejected = load_tweets(ROOT_SCENARIOS / "channels.jsonl")
+    assert rejected == [] and all(check_steps(line) is None for line in lines)
+    result = run(stack, lines, timeout=180)["tickets"]
+    assert {k: (v["channel"], v["agency"], v["status"]) for k, v in result.items()} == {
+        channel: (channel, "DINKES", "RESOLVED") for channel in ("x", "sms", "web", "app")}
+    assert all(v["incident"] == f"INC{v['ticket']}" for v in result.values())  # four places: four incidents
+    assert [v["ticket"][:3] for v in result.values()] == ["X18", "SMS", "WEB", "APP"]
+    for ticket in result.values():
+        heard = " ".join(ticket["citizen_posts"])
+        assert ticket["ticket"] in heard and "Dokter jaga" in heard and "buka normal" in heard, ticket
+    # X looks a post up before sending it again; SMS and SES cannot, so a send whose outcome was lost (a task the
+    # embedded stack retried after a dropped connection) may reach the citizen twice there: known, see README.
+    assert len(set(result["x"]["citizen_posts"])) == len(result["x"]["citizen_posts"])
+
+
+def test_channel_lines_are_checked():
+    assert "channel" in check_steps({"channel": "fax"})
+    assert "X" in check_steps({"channel": "sms", "agency_does": [{"action": "x_reply", "text": "hai"}]})

@@ -16,6 +16,9 @@ from chalicelib.settings import Settings
 REGISTRY: dict[str, str] = {
     "x": "chalicelib.adapters.channels.x:XChannel",
     "api": "chalicelib.adapters.channels.api:ApiChannel",
+    "sms": "chalicelib.adapters.channels.sms:SmsChannel",
+    "web": "chalicelib.adapters.channels.web:WebChannel",
+    "app": "chalicelib.adapters.channels.app:AppChannel",
 }
 
 
