@@ -11,6 +11,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalice import Chalice, ConvertToMiddleware, NotFoundError, Rate, Response
 
 from chalicelib import bootstrap
+from chalicelib.adapters import notifications
 from chalicelib.adapters.channels import sms
 from chalicelib.bootstrap import kemala, logger, metrics
 from chalicelib.domain import links
@@ -22,6 +23,7 @@ from chalicelib.http.security import secure_responses
 from chalicelib.http.governor import governor
 from chalicelib.http.open311 import open311
 from chalicelib.http.workspace import workspace
+from chalicelib.services.alerting import AlertUnconfirmedError
 from chalicelib.services.intake import CAUGHT_UP, PollBudget
 from chalicelib.settings import get_settings
 
@@ -73,6 +75,15 @@ def check_recipients(event):
     return {"unreachable": unreachable}
 
 
+@app.lambda_function(name="record_receipts")
+def record_receipts(event, context):
+    """Subscribed to every alert topic and to SES's Send events: each confirms one part of one alert
+    (chalicelib/services/alerting.py), so a retried step never sends it again."""
+    count = kemala().record_receipts(notifications.receipts_in(event))
+    metrics.add_metric("AlertReceipts", MetricUnit.Count, count)
+    return {"receipts": count}
+
+
 @app.lambda_function(name="receive_sms")
 def receive_sms(event, context):
     """End User Messaging two-way SMS, delivered by the inbound SNS topic: complaints and `STATUS` queries."""
@@ -106,6 +117,9 @@ def _step(handler):
     def run(event, context):
         try:
             return handler(event, context)
+        except AlertUnconfirmedError:  # after a crash: the alert's receipts may be in flight; retried
+            logger.warning("alert not confirmed yet; the workflow retries", extra={"ticket_id": event.get("ticket_id")})
+            raise
         except Exception:
             logger.exception("workflow step failed", extra={"ticket_id": event.get("ticket_id")})
             metrics.add_metadata("ticket_id", str(event.get("ticket_id")))

@@ -17,7 +17,8 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from chalicelib.adapters.channels import ChannelRegistry
 from chalicelib.adapters.cognito import CognitoIdentity
 from chalicelib.adapters.dynamodb import (
-    DynamoCheckpointStore, DynamoCorrectionStore, DynamoIncidentStore, DynamoTicketQueries, DynamoTicketRepository, use_tables,
+    DynamoCheckpointStore, DynamoCorrectionStore, DynamoIncidentStore, DynamoReceiptStore, DynamoTicketQueries,
+    DynamoTicketRepository, use_tables,
 )
 from chalicelib.adapters.notifications import AgencyNotifier, mailboxes
 from chalicelib.adapters.photos import S3PhotoStore
@@ -108,7 +109,8 @@ def _build() -> Kemala:
     use_tables(settings.tables)
     directory = load_directory()
     notifier = AgencyNotifier(_LazyClient("sns"), _LazyClient("sesv2"), settings.topic_arn_prefix,
-                              settings.sender_email, mailboxes(directory, settings.governor_office_email))
+                              settings.sender_email, mailboxes(directory, settings.governor_office_email),
+                              settings.mail_configuration_set)
     return Kemala(Collaborators(
         tickets=DynamoTicketRepository(),
         checkpoints=DynamoCheckpointStore(),
@@ -120,6 +122,8 @@ def _build() -> Kemala:
         classify=routing.classify,
         links=action_url,
         clock=now,
+        receipts=DynamoReceiptStore(),
+        alert_receipt_wait=settings.alert_receipt_wait,
         sla=settings.sla,
         own_accounts=frozenset({settings.x_handle.lower()}),
         queries=DynamoTicketQueries(),

@@ -60,6 +60,8 @@ class Settings:
     tables: Tables
     topic_arn_prefix: str  # arn:aws:sns:<region>:<account>:kemala-<stage>-
     sender_email: str  # agencies' e-mail comes from this SES identity
+    mail_configuration_set: str  # SES configuration set whose event destination confirms each e-mail sent
+    alert_receipt_wait: timedelta  # how long a begun, unconfirmed alert may still be in flight
     governor_office_email: str  # where escalations are e-mailed
     state_machine_arn: str
     x_handle: str
@@ -93,6 +95,8 @@ class Settings:
             tables=Tables.for_stage(stage, env),
             topic_arn_prefix=env.get("TOPIC_ARN_PREFIX", ""),
             sender_email=env.get("SENDER_EMAIL", "kemala@kemala.example"),
+            mail_configuration_set=env.get("MAIL_CONFIGURATION_SET", f"kemala-{stage}-mail"),
+            alert_receipt_wait=timedelta(seconds=int(env.get("ALERT_RECEIPT_SECONDS", "120"))),
             governor_office_email=env.get("GOVERNOR_OFFICE_EMAIL", "biro-umum@kemala.example"),
             state_machine_arn=env.get("STATE_MACHINE_ARN", ""),
             x_handle=handle,

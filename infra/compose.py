@@ -33,6 +33,7 @@ INFRA_DIR = Path(__file__).resolve().parent
 CHALICE_DIR = INFRA_DIR.parent / ".chalice"
 API_FUNCTION = "api"  # Chalice's REST API handler (logical id APIHandler, role ApiHandlerRole)
 LOG_RETENTION_DAYS = 365
+RECEIPTS_FUNCTION = "RecordReceipts"  # Chalice's logical id of the record_receipts function
 SNS_KEY = "alias/aws/sns"  # encryption at rest with the AWS-managed key: publishers need no key policy
 AGENCY_TOPIC_NAME = "kemala-${Stage}-agency-%s"
 REGION_TOPIC_NAME = "kemala-${Stage}-%s"  # topic is "region-<code>"
@@ -43,11 +44,17 @@ def workflow_definition() -> dict:
 
 
 def _topic(resources: dict, logical: str, name: str, sms: str | None = None) -> None:
-    """An SNS topic (`<logical>Topic`, e.g. `AgencyDINKESTopic`), with an SMS subscription for paging."""
+    """An alert topic (`<logical>Topic`, e.g. `AgencyDINKESTopic`), with an SMS subscription for paging;
+    `record_receipts` hears every message on it (the receipts of services/alerting.py)."""
     resources[f"{logical}Topic"] = {
         "Type": "AWS::SNS::Topic",
         "Properties": {"TopicName": {"Fn::Sub": name}, "DisplayName": f"Kemala {logical}"[:100],
                        "KmsMasterKeyId": SNS_KEY},
+    }
+    resources[f"{logical}Receipts"] = {
+        "Type": "AWS::SNS::Subscription",
+        "Properties": {"TopicArn": {"Ref": f"{logical}Topic"}, "Protocol": "lambda",
+                       "Endpoint": {"Fn::GetAtt": [RECEIPTS_FUNCTION, "Arn"]}},
     }
     if sms:
         resources[f"{logical}Subscription"] = {

@@ -28,6 +28,8 @@ import requests
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.server import ThreadedMotoServer
 
+from local import delivery
+
 REGION = "ap-southeast-3"  # Jakarta
 ACCOUNT = "123456789012"
 _NO_TIMEOUT = 24 * 3600  # botocore needs a number
@@ -109,11 +111,8 @@ def _dispatch(self, function_name, qualifier, body, headers, response_headers):
     return json.dumps(result).encode()
 
 
-def _dispatch_sns(self, function_name, message, subject=None, qualifier=None):
-    """SNS delivering to a Lambda subscription: the function gets the SNS event, in-process."""
-    event = {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0", "Sns": {
-        "Type": "Notification", "MessageId": str(uuid.uuid4()), "Message": message, "Subject": subject}}]}
-    _dispatch(self, function_name, qualifier, json.dumps(event), {}, {})
+def _invoke_async(function_name: str, event: dict) -> None:
+    _dispatch(None, function_name, None, json.dumps(event), {"X-Amz-Invocation-Type": "Event"}, {})
 
 
 @lru_cache(maxsize=None)
@@ -231,7 +230,7 @@ class LocalAws:
             sys.stdout = LambdaOutput(terminal, self.log_path)
             _repoint_log_handlers(terminal, sys.stdout)
         LambdaSimpleBackend.invoke = _dispatch
-        LambdaSimpleBackend.send_sns_message = _dispatch_sns
+        delivery.install(_invoke_async)
         _speed_up_interpreter(self.endpoint)
         _cache_parsing()
         _speed_up_index_queries()

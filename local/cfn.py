@@ -68,7 +68,8 @@ class Provisioner:
     """Creates the template's resources on the emulator, in dependency-friendly order."""
 
     ORDER = ["AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::SNS::Subscription", "AWS::SecretsManager::Secret",
-             "AWS::S3::Bucket", "AWS::SES::EmailIdentity", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
+             "AWS::S3::Bucket", "AWS::SES::EmailIdentity", "AWS::SES::ConfigurationSet",
+             "AWS::SES::ConfigurationSetEventDestination", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
              "AWS::Cognito::UserPoolGroup", "AWS::StepFunctions::StateMachine"]
 
     def __init__(self, session, resolver: Resolver) -> None:
@@ -79,6 +80,8 @@ class Provisioner:
             "AWS::SNS::Subscription": self._subscription, "AWS::SecretsManager::Secret": self._secret,
             "AWS::S3::Bucket": self._bucket,
             "AWS::SES::EmailIdentity": self._email_identity,
+            "AWS::SES::ConfigurationSet": self._configuration_set,
+            "AWS::SES::ConfigurationSetEventDestination": self._event_destination,
             "AWS::Cognito::UserPool": self._user_pool, "AWS::Cognito::UserPoolClient": self._user_pool_client,
             "AWS::Cognito::UserPoolGroup": self._user_pool_group,
             "AWS::StepFunctions::StateMachine": self._state_machine,
@@ -137,6 +140,21 @@ class Provisioner:
         identity = self._resolver.resolve(props["EmailIdentity"])
         self._session.client("sesv2").create_email_identity(EmailIdentity=identity)  # moto verifies it at once
         self._resolver.refs[logical] = identity
+
+    def _configuration_set(self, logical: str, props: dict) -> None:
+        name = self._resolver.resolve(props["Name"])
+        self._session.client("sesv2").create_configuration_set(ConfigurationSetName=name)
+        self._resolver.refs[logical] = name
+
+    def _event_destination(self, logical: str, props: dict) -> None:
+        p = self._resolver.resolve(props)
+        destination = p["EventDestination"]
+        self._session.client("ses").create_configuration_set_event_destination(  # moto has it in SES v1 only
+            ConfigurationSetName=p["ConfigurationSetName"], EventDestination={
+                "Name": destination["Name"], "Enabled": destination.get("Enabled", True),
+                "MatchingEventTypes": destination["MatchingEventTypes"],
+                "SNSDestination": {"TopicARN": destination["SnsDestination"]["TopicARN"]}})
+        self._resolver.refs[logical] = destination["Name"]
 
     def _user_pool(self, logical: str, props: dict) -> None:
         p = self._resolver.resolve(props)

@@ -3,7 +3,7 @@
 Two kinds of fault, both armed in one registry (`FAULTS`) and each firing a given number of times:
 
 - A crash (`Crash`): the Lambda function dies at a step boundary, just before or just after one of its
-  side effects (`tickets.add`, `tickets.save`, `sns.publish`, `x.post`, `sfn.start`, `sfn.resume`), as a
+  side effects (`tickets.add`, `tickets.save`, `sns.publish`, `ses.send`, `x.post`, `sfn.start`, `sfn.resume`), as a
   Lambda killed mid-invocation would; the side effect before it stays done. It is raised from wrappers
   around Kemala's adapters and scoped to one function (its Chalice name; `api` for the HTTP API) and
   one ticket (the ticket the invocation last read or wrote).
@@ -34,7 +34,7 @@ from chalicelib.adapters.dynamodb import DynamoTicketRepository
 from chalicelib.adapters.notifications import AgencyNotifier
 from chalicelib.adapters.workflow import StepFunctionsWorkflow
 
-SIDE_EFFECTS = ("tickets.add", "tickets.save", "sns.publish", "x.post", "sfn.start", "sfn.resume")
+SIDE_EFFECTS = ("tickets.add", "tickets.save", "sns.publish", "ses.send", "x.post", "sfn.start", "sfn.resume")
 
 
 class InjectedCrash(RuntimeError):
@@ -192,8 +192,8 @@ def install(app_module_name: str = "app") -> None:
     repo.get = _noting_ticket(repo.get)
     repo.add = _effect("tickets.add", lambda ticket: ticket.ticket_id)(repo.add)
     repo.save = _effect("tickets.save", lambda ticket: ticket.ticket_id)(repo.save)
-    AgencyNotifier.alert = _effect("sns.publish", lambda topic, email, kind, ticket_id: ticket_id)(AgencyNotifier.alert)
-    AgencyNotifier.page = _effect("sns.publish", lambda topic, text, ticket_id: ticket_id)(AgencyNotifier.page)
+    AgencyNotifier._publish = _effect("sns.publish", lambda ticket_id, *rest: ticket_id)(AgencyNotifier._publish)
+    AgencyNotifier._mail = _effect("ses.send", lambda ticket_id, *rest: ticket_id)(AgencyNotifier._mail)
     XChannel.send = _effect("x.post", lambda ticket, part, after: ticket.ticket_id)(XChannel.send)
     StepFunctionsWorkflow.start = _effect("sfn.start", lambda ticket_id: ticket_id)(StepFunctionsWorkflow.start)
     StepFunctionsWorkflow.resume = _effect("sfn.resume", lambda token, output: None)(StepFunctionsWorkflow.resume)

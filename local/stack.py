@@ -30,7 +30,8 @@ from local.x_emulator import CREDENTIALS, XEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
 OBSERVER_QUEUE = "kemala-local-observer"
-NOT_OBSERVED = {"OperatorsTopic", "SmsInboundTopic"}  # operators' alarms; citizens' SMS (they reach receive_sms)
+# Operators' alarms; citizens' SMS (they reach receive_sms); SES's Send events (they reach record_receipts).
+NOT_OBSERVED = {"OperatorsTopic", "SmsInboundTopic", "MailEventsTopic"}
 
 
 def _is_binary_media_type(self, headers) -> bool:

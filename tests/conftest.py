@@ -13,7 +13,9 @@ def stack():
     stack = LocalStack(sla={"RESPONSE_SLA_SECONDS": SLA_SECONDS, "RESOLUTION_SLA_SECONDS": RESOLUTION_SECONDS,
                             "LADDER_STEP_SECONDS": LADDER_SECONDS,
                             # Incidents take reports for 45 s here, not 24 h: tests that reuse a text stay apart.
-                            "INCIDENT_WINDOW_SECONDS": INCIDENT_WINDOW_SECONDS},
+                            "INCIDENT_WINDOW_SECONDS": INCIDENT_WINDOW_SECONDS,
+                            # Receipts arrive within milliseconds here: a retry after a crash waits 4 s for them.
+                            "ALERT_RECEIPT_SECONDS": 4},
                        lambda_log=ROOT / "build" / "test-lambda.log").start()
     yield stack
     stack.stop()

@@ -79,22 +79,54 @@ class FakeWorkflow:
         self.resumed.append((task_token, output))
 
 
-class FakeNotifier:
+class InMemoryReceipts:
     def __init__(self) -> None:
-        self.sent: list[tuple[str, str, str]] = []  # (topic, kind, ticket_id)
+        self.receipts: set[tuple[str, str]] = set()
+
+    def add(self, ticket_id: str, receipt: str) -> None:
+        self.receipts.add((ticket_id, receipt))
+
+    def confirmed(self, ticket_id: str, receipts: list[str]) -> set[str]:
+        return {r for r in receipts if (ticket_id, r) in self.receipts}
+
+
+class FakeNotifier:
+    """Records alerts; AWS's receipts arrive at once unless `receipts_delayed` (they are then held)."""
+
+    def __init__(self, receipts: InMemoryReceipts) -> None:
+        self.sent: list[tuple[str, str, str]] = []  # (topic, kind, ticket_id), one per e-mailed or published alert
         self.emails = []
         self.pages: list[tuple[str, str]] = []
         self.silent: set[str] = set()
         self.checked: list[str] = []
+        self.parts_sent: list[tuple[str, str]] = []  # (part, alert key)
+        self.receipts, self.receipts_delayed, self.held = receipts, False, []
+        self.crash_after: str | None = None  # a part ("sns"/"ses") after whose send the next alert dies once
 
-    def alert(self, topic, email, kind, ticket_id) -> str:
+    def parts(self, topic: str) -> tuple[str, ...]:
+        return ("sns",) if topic.endswith("-duty") else ("sns", "ses")
+
+    def _sent(self, part: str, ticket_id: str, key: str) -> None:
+        self.parts_sent.append((part, key))
+        (self.held.append if self.receipts_delayed else lambda r: self.receipts.add(*r))((ticket_id, f"{part}:{key}"))
+        if self.crash_after == part:
+            self.crash_after = None
+            raise RuntimeError("injected crash after a send")
+
+    def alert(self, topic, email, kind, ticket_id, key, parts) -> None:
         self.sent.append((topic, kind, ticket_id))
         self.emails.append(email)
-        return f"msg-{len(self.sent)}"
+        for part in parts:
+            self._sent(part, ticket_id, key)
 
-    def page(self, topic, text, ticket_id) -> str:
+    def page(self, topic, text, ticket_id, key) -> None:
         self.pages.append((topic, text))
-        return f"page-{len(self.pages)}"
+        self._sent("sns", ticket_id, key)
+
+    def deliver_held_receipts(self) -> None:
+        for receipt in self.held:
+            self.receipts.add(*receipt)
+        self.held.clear()
 
     def unreachable(self, topics: list[str]) -> list[str]:
         self.checked = list(topics)
@@ -256,14 +288,15 @@ class Fakes:
                  sla: SlaPolicy = SlaPolicy()) -> None:
         self.now = now
         self.tickets, self.checkpoints, self.corrections = InMemoryTickets(), InMemoryCheckpoints(), InMemoryCorrections()
-        self.workflow, self.notifier, self.channel = FakeWorkflow(), FakeNotifier(), FakeChannel()
+        self.receipts = InMemoryReceipts()
+        self.workflow, self.notifier, self.channel = FakeWorkflow(), FakeNotifier(self.receipts), FakeChannel()
         self.identity = FakeIdentity(DEMO, PASSWORD)
         self.incidents, self.tasks = InMemoryIncidents(), RecordedTasks()
         self.kemala = Kemala(Collaborators(
             tickets=self.tickets, checkpoints=self.checkpoints, corrections=self.corrections, workflow=self.workflow,
             notifier=self.notifier, channels={"x": self.channel, "sms": self.channel}, directory=load_directory(), classify=classify,
             links=lambda ticket, action: f"https://kemala.local/tickets/{ticket.ticket_id}/{action}?sig=x",
-            clock=lambda: self.now, sla=sla, own_accounts=frozenset({"kemalajateng"}),
+            clock=lambda: self.now, receipts=self.receipts, sla=sla, own_accounts=frozenset({"kemalajateng"}),
             queries=InMemoryTicketQueries(self.tickets), identity=self.identity, open311_key=lambda: OPEN311_KEY,
             incidents=self.incidents, tasks=self.tasks,
         ))

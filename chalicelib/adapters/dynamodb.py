@@ -29,7 +29,7 @@ from chalicelib.domain.incidents import OpenIncident
 from chalicelib.domain.messages import WIB
 from chalicelib.domain.sla import Deadlines
 from chalicelib.domain.tickets import (
-    FINISHED, Classification, Correction, Delivery, Escalation, HistoryEntry, MessageKind, Privacy, Status, Ticket,
+    FINISHED, AlertStart, Classification, Correction, Delivery, Escalation, HistoryEntry, MessageKind, Privacy, Status, Ticket,
 )
 from chalicelib.services.ports import ConcurrentUpdateError, QueueItem, TicketNotFoundError
 from chalicelib.settings import Tables
@@ -93,6 +93,8 @@ class TicketModel(Model):
     task_token = UnicodeAttribute(null=True)
     escalations = JSONAttribute(default=list)
     deliveries = JSONAttribute(default=dict)
+    alerts = JSONAttribute(default=dict)  # alert key -> {"at", "parts"}: alerts whose sending began
+    assignments = NumberAttribute(default=0)
     history = JSONAttribute(default=list)
     version = VersionAttribute()
 
@@ -108,9 +110,21 @@ class CheckpointModel(Model):
     updated_at = UTCDateTimeAttribute(null=True)
 
 
+class ReceiptModel(Model):
+    """AWS's confirmation that one part of one alert went out (`RECEIPT#<ticket>#<part>:<alert key>`),
+    kept beside the poll checkpoints: small items, written once each, read only when a step retries."""
+
+    class Meta:
+        table_name = "bound by use_tables()"
+
+    key = UnicodeAttribute(hash_key=True, attr_name="stream")
+    received_at = UTCDateTimeAttribute()
+
+
 def use_tables(tables: Tables) -> None:
     """Point the models at this stage's tables (before their first request)."""
     for model, name in ((TicketModel, tables.tickets), (CheckpointModel, tables.checkpoints),
+                        (ReceiptModel, tables.checkpoints),
                         (CorrectionModel, tables.corrections), (PlaceModel, tables.incidents),
                         (IncidentModel, tables.incidents)):
         model.Meta.table_name = name  # PynamoDB reconnects when the name changes
@@ -146,6 +160,8 @@ def _to_model(ticket: Ticket) -> TicketModel:
                     for key, d in ticket.deliveries.items()},
         history=[{"at": h.at.isoformat(), "status": h.status.value, "actor": h.actor, "note": h.note,
                   "agency": h.agency} for h in ticket.history],
+        alerts={key: {"at": a.at.isoformat(), "parts": list(a.parts)} for key, a in ticket.alerts.items()},
+        assignments=ticket.assignments,
         month=month_of(ticket.received_at),
     )
     if ticket.agency and d is not None and ticket.status not in FINISHED:
@@ -189,6 +205,8 @@ def _to_ticket(model: TicketModel) -> Ticket:
         deliveries={key: Delivery(MessageKind(v["kind"]), v["text"], v["agency"], list(v["post_ids"]), v["pending"],
                                   v["sent"], v["failed"]) for key, v in model.deliveries.items()},
         history=_history(model), version=model.version,
+        alerts={key: AlertStart(_time(a["at"]), tuple(a["parts"])) for key, a in (model.alerts or {}).items()},
+        assignments=int(model.assignments or 0),
     )
 
 
@@ -297,6 +315,18 @@ class DynamoCheckpointStore:
         item = CheckpointModel(counter)
         item.update(actions=[CheckpointModel.counter.add(1)])
         return int(item.counter) - 1
+
+
+class DynamoReceiptStore:
+    """Receipts of alerts: a plain put each (SNS and SES may deliver one twice; the second changes nothing)."""
+
+    def add(self, ticket_id: str, receipt: str) -> None:
+        ReceiptModel(f"RECEIPT#{ticket_id}#{receipt}", received_at=datetime.now(timezone.utc)).save()
+
+    def confirmed(self, ticket_id: str, receipts: list[str]) -> set[str]:
+        keys = [f"RECEIPT#{ticket_id}#{receipt}" for receipt in receipts]
+        found = {item.key for item in ReceiptModel.batch_get(keys, consistent_read=True)}
+        return {receipt for receipt, key in zip(receipts, keys) if key in found}
 
 
 class CorrectionModel(Model):

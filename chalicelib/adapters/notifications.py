@@ -12,6 +12,7 @@ duty phone that opted out of SMS.
 """
 from __future__ import annotations
 
+import json
 from typing import Mapping
 
 from chalicelib.domain.directory import Directory
@@ -21,8 +22,9 @@ _SUBJECT_LIMIT = 100  # SNS rejects longer subjects
 _PENDING = "PendingConfirmation"
 
 
-def _attributes(kind: str, ticket_id: str) -> dict:
-    return {k: {"DataType": "String", "StringValue": v} for k, v in {"kind": kind, "ticket_id": ticket_id}.items()}
+def _attributes(kind: str, ticket_id: str, key: str) -> dict:
+    values = {"kind": kind, "ticket_id": ticket_id, "alert": key}
+    return {k: {"DataType": "String", "StringValue": v} for k, v in values.items()}
 
 
 def mailboxes(directory: Directory, governor_office: str) -> dict[str, str]:
@@ -36,28 +38,38 @@ def mailboxes(directory: Directory, governor_office: str) -> dict[str, str]:
 
 
 class AgencyNotifier:
-    def __init__(self, sns, ses, topic_arn_prefix: str, sender: str, boxes: Mapping[str, str]) -> None:
-        self._sns, self._ses = sns, ses  # boto3 "sns" and "sesv2" clients
+    def __init__(self, sns, ses, topic_arn_prefix: str, sender: str, boxes: Mapping[str, str],
+                 configuration_set: str) -> None:
+        self._sns, self._ses = sns, ses  # botocore "sns" and "sesv2" clients
         self._prefix = topic_arn_prefix  # arn:...:kemala-<stage>-
         self._sender, self._boxes = sender, boxes
+        self._configuration_set = configuration_set  # its event destination publishes SES's Send events
 
-    def alert(self, topic: str, email: Email, kind: str, ticket_id: str) -> str:
-        """SNS first: a retry after an SES failure repeats the machine message (deduplicated by its
-        attributes), never a mail a person already has."""
-        response = self._sns.publish(TopicArn=f"{self._prefix}{topic}", Subject=email.subject[:_SUBJECT_LIMIT],
-                                     Message=email.body, MessageAttributes=_attributes(kind, ticket_id))
-        if topic in self._boxes:
-            self._ses.send_email(
-                FromEmailAddress=self._sender, Destination={"ToAddresses": [self._boxes[topic]]},
-                Content={"Simple": {"Subject": {"Data": email.subject, "Charset": "UTF-8"}, "Body": {
-                    "Text": {"Data": email.body, "Charset": "UTF-8"}, "Html": {"Data": email.html, "Charset": "UTF-8"}}}},
-                EmailTags=[{"Name": "kind", "Value": kind}, {"Name": "ticket_id", "Value": ticket_id}])
-        return response["MessageId"]
+    def parts(self, topic: str) -> tuple[str, ...]:
+        return ("sns", "ses") if topic in self._boxes else ("sns",)
 
-    def page(self, topic: str, text: str, ticket_id: str) -> str:
-        response = self._sns.publish(TopicArn=f"{self._prefix}{topic}", Message=text,
-                                     MessageAttributes=_attributes("emergency_page", ticket_id))
-        return response["MessageId"]
+    def alert(self, topic: str, email: Email, kind: str, ticket_id: str, key: str, parts: tuple[str, ...]) -> None:
+        """The machine message on the topic, then the e-mail to its mailbox; `key` rides along as a
+        message attribute and an e-mail tag, so the receipts name the alert."""
+        if "sns" in parts:
+            self._publish(ticket_id, topic, email.body, _attributes(kind, ticket_id, key), email.subject)
+        if "ses" in parts:
+            self._mail(ticket_id, self._boxes[topic], email, {"kind": kind, "ticket_id": ticket_id, "alert": key})
+
+    def page(self, topic: str, text: str, ticket_id: str, key: str) -> None:
+        self._publish(ticket_id, topic, text, _attributes("emergency_page", ticket_id, key))
+
+    def _publish(self, ticket_id: str, topic: str, text: str, attributes: dict, subject: str | None = None) -> None:
+        extra = {"Subject": subject[:_SUBJECT_LIMIT]} if subject else {}
+        self._sns.publish(TopicArn=f"{self._prefix}{topic}", Message=text, MessageAttributes=attributes, **extra)
+
+    def _mail(self, ticket_id: str, mailbox: str, email: Email, tags: dict[str, str]) -> None:
+        self._ses.send_email(
+            FromEmailAddress=self._sender, Destination={"ToAddresses": [mailbox]},
+            Content={"Simple": {"Subject": {"Data": email.subject, "Charset": "UTF-8"}, "Body": {
+                "Text": {"Data": email.body, "Charset": "UTF-8"}, "Html": {"Data": email.html, "Charset": "UTF-8"}}}},
+            EmailTags=[{"Name": name, "Value": value} for name, value in tags.items()],
+            ConfigurationSetName=self._configuration_set)
 
     def unreachable(self, topics: list[str]) -> list[str]:
         """What is wrong with each of `topics` that someone must hear, in words for the operators."""
@@ -80,3 +92,26 @@ class AgencyNotifier:
             if attributes["Attributes"].get("ConfirmationWasAuthenticated") != "true":
                 return [f"{topic}: {subscription['Endpoint']} can unsubscribe without signing in"]
         return []
+
+
+def receipts_in(event: dict) -> list[tuple[str, str]]:
+    """(ticket id, receipt) for each confirmation in an SNS event delivered to `record_receipts`: an
+    alert published on an agency topic (its `alert` attribute), or SES's Send event for an e-mail
+    (its `alert` tag). Anything else (a bounce, a message without the attributes) confirms nothing."""
+    found = []
+    for record in event.get("Records", []):
+        sns = record.get("Sns", {})
+        attributes = {name: value.get("Value") for name, value in (sns.get("MessageAttributes") or {}).items()}
+        if attributes.get("alert") and attributes.get("ticket_id"):
+            found.append((attributes["ticket_id"], f"sns:{attributes['alert']}"))
+            continue
+        try:
+            mail_event = json.loads(sns.get("Message") or "")
+        except ValueError:
+            continue
+        if not isinstance(mail_event, dict) or mail_event.get("eventType") != "Send":
+            continue
+        tags = mail_event.get("mail", {}).get("tags", {})
+        if tags.get("alert") and tags.get("ticket_id"):
+            found.append((tags["ticket_id"][0], f"ses:{tags['alert'][0]}"))
+    return found

@@ -142,6 +142,15 @@ class Delivery:
 
 
 @dataclass
+class AlertStart:
+    """An alert to an agency (or its head, a regency office, the governor's office) whose sending
+    began at `at`, on these parts; which of them went out, AWS's receipts tell (services/alerting.py)."""
+
+    at: datetime
+    parts: tuple[str, ...]  # the channels it goes out on: "sns", "ses"
+
+
+@dataclass
 class Ticket:
     ticket_id: str
     channel: str
@@ -169,6 +178,8 @@ class Ticket:
     escalations: list[Escalation] = field(default_factory=list)
     deliveries: dict[str, Delivery] = field(default_factory=dict)
     history: list[HistoryEntry] = field(default_factory=list)
+    alerts: dict[str, AlertStart] = field(default_factory=dict)  # alert key -> when its sending began
+    assignments: int = 0  # how many times the ticket was given to an agency: each is alerted afresh
     version: int | None = None  # optimistic-locking counter kept by the repository
 
     # --- transitions -----------------------------------------------------------------------------
@@ -189,6 +200,7 @@ class Ticket:
     def assign(self, agency: str, deadlines: Deadlines, at: datetime, copy_region: str | None = None) -> None:
         self.agency, self.deadlines, self.copy_region = agency, deadlines, copy_region
         self._move(Status.ASSIGNED, at, note=agency)
+        self.assignments += 1
 
     def reassign(self, agency: str, deadlines: Deadlines, at: datetime, by: str, reason: str = "",
                  copy_region: str | None = None) -> None:
@@ -199,6 +211,7 @@ class Ticket:
         previous = self.agency
         self._move(Status.ASSIGNED, at, actor=by, note=f"{previous} -> {agency}" + (f": {reason}" if reason else ""))
         self.agency, self.deadlines, self.copy_region = agency, deadlines, copy_region
+        self.assignments += 1
         self.task_token = None
         self.notified_at = self.acknowledged_at = None
 
@@ -253,6 +266,12 @@ class Ticket:
             raise InvalidTransitionError(f"only the triage desk closes tickets; {self.ticket_id} is with {self.agency}")
         self._move(Status.CLOSED, at, actor=by, note=reason.strip() or "bukan aduan")
         self.task_token = None
+
+    def begin_alerts(self, parts: dict[str, tuple[str, ...]], at: datetime) -> None:
+        """Record, before anything is sent, that these alerts (key -> parts) are going out (again, for
+        parts found unsent after a crash)."""
+        for key, alert_parts in parts.items():
+            self.alerts[key] = AlertStart(at, alert_parts)
 
     def escalate(self, level: int, clock: str, at: datetime) -> None:
         self.escalations.append(Escalation(level, clock, self.agency or "", at))

@@ -9,6 +9,7 @@ from chalice import BadRequestError, ChaliceViewError, ConflictError, ForbiddenE
 from chalicelib.domain.access import AccessDeniedError
 from chalicelib.domain.directory import UnknownAgencyError
 from chalicelib.domain.tickets import InvalidTransitionError, NotTheHolderError
+from chalicelib.services.alerting import AlertUnconfirmedError
 from chalicelib.services.ports import ConcurrentUpdateError, TicketNotFoundError
 
 
@@ -33,5 +34,5 @@ def as_http_errors(ticket_id: str, refused: str) -> Iterator[None]:
         raise ForbiddenError(f"Tiket {ticket_id} {refused}: {error}")
     except InvalidTransitionError as error:
         raise ConflictError(f"Tiket {ticket_id} {refused}: {error}")
-    except ConcurrentUpdateError:
+    except (ConcurrentUpdateError, AlertUnconfirmedError):
         raise ConflictError(f"Tiket {ticket_id} sedang diperbarui; silakan coba lagi")

@@ -14,6 +14,7 @@ from typing import Callable
 from chalicelib.domain import messages
 from chalicelib.domain.directory import TRIAGE, UnknownAgencyError
 from chalicelib.domain.tickets import InvalidTransitionError, Ticket
+from chalicelib.services.alerting import Alert, send_once
 from chalicelib.services.collaborators import Collaborators
 from chalicelib.services.incidents import Incidents
 from chalicelib.services.pipeline import agency_topic, copy_region, deadlines_for
@@ -114,8 +115,8 @@ class AgencyActions:
             c.incidents.remove_report(incident, ticket_id)
         holder = c.directory[agency]
         links = {action: c.links(ticket, action) for action in ("acknowledge", "answer", "resolve", "reassign")}
-        c.notifier.alert(agency_topic(holder), messages.agency_notification(ticket, holder, links), "new_ticket",
-                         ticket_id)
+        send_once(c, ticket, [Alert(agency_topic(holder), "new_ticket", messages.agency_notification(ticket, holder, links),
+                                  occasion="unlinked")])
         return ticket
 
     def acknowledge(self, ticket_id: str, agency: str) -> Ticket:

@@ -10,7 +10,7 @@ from chalicelib.domain.incidents import WINDOW
 from chalicelib.domain.sla import SlaPolicy
 from chalicelib.domain.tickets import Classification, Ticket
 from chalicelib.services.ports import (
-    Channels, CheckpointStore, CorrectionStore, Identity, IncidentStore, Notifier, PhotoStore, Tasks, TicketQueries,
+    Channels, CheckpointStore, ReceiptStore, CorrectionStore, Identity, IncidentStore, Notifier, PhotoStore, Tasks, TicketQueries,
     TicketRepository, Workflow,
 )
 
@@ -30,6 +30,7 @@ class Collaborators:
     classify: Classifier
     links: ActionLinks
     clock: Callable[[], datetime]
+    receipts: ReceiptStore  # AWS's confirmations of alerts sent (services/alerting.py)
     sla: SlaPolicy = SlaPolicy()
     own_accounts: frozenset[str] = frozenset()  # Kemala's own accounts on the citizen channels
     queries: TicketQueries | None = None  # the workspace's index reads
@@ -38,4 +39,5 @@ class Collaborators:
     photos: PhotoStore | None = None  # citizens' photos (web form, app)
     incidents: IncidentStore | None = None  # reports linked into incidents; None: every report stands alone
     incident_window: timedelta = WINDOW  # how long an incident takes new reports
+    alert_receipt_wait: timedelta = timedelta(minutes=2)  # how long an unconfirmed alert may still be in flight
     tasks: Tasks | None = None  # asynchronous work (an agency's action spread over an incident's reports)

@@ -47,3 +47,9 @@ class Kemala:
         """The scheduled check: duty officers' SMS topics and the operators' topic must reach someone."""
         topics = [f"agency-{agency.duty_topic}" for agency in self.directory] + ["operators"]
         return self.collaborators.notifier.unreachable(topics)
+
+    def record_receipts(self, receipts: list[tuple[str, str]]) -> int:
+        """AWS's confirmations that parts of alerts went out: (ticket id, `<part>:<alert key>`)."""
+        for ticket_id, receipt in receipts:
+            self.collaborators.receipts.add(ticket_id, receipt)
+        return len(receipts)

@@ -15,6 +15,7 @@ from chalicelib.domain.directory import TRIAGE, Agency, Directory
 from chalicelib.domain.sla import Deadlines
 from chalicelib.domain.tickets import FINISHED, WITH_AGENCY, Delivery, MessageKind, Status, Ticket
 from chalicelib.domain.incidents import leads
+from chalicelib.services.alerting import Alert, send_once
 from chalicelib.services.collaborators import Collaborators
 from chalicelib.services.incidents import Incidents
 from chalicelib.services.ports import RateLimitedError
@@ -81,13 +82,14 @@ class WorkflowSteps:
         if ticket.status is Status.ASSIGNED:
             agency = c.directory[ticket.agency]
             links = {action: c.links(ticket, action) for action in ("acknowledge", "answer", "resolve", "reassign")}
-            c.notifier.alert(agency_topic(agency), messages.agency_notification(ticket, agency, links), "new_ticket",
-                             ticket.ticket_id)
+            alerts = [Alert(agency_topic(agency), "new_ticket", messages.agency_notification(ticket, agency, links))]
             if ticket.copy_region:
                 office = c.directory.regions[ticket.copy_region]
-                c.notifier.alert(office.topic, messages.region_copy(ticket, agency, office), "copy", ticket.ticket_id)
+                alerts.append(Alert(office.topic, "copy", messages.region_copy(ticket, agency, office)))
             if ticket.classification and ticket.classification.urgency == "EMERGENCY":
-                c.notifier.page(f"agency-{agency.duty_topic}", messages.emergency_page(ticket, agency), ticket.ticket_id)
+                alerts.append(Alert(f"agency-{agency.duty_topic}", "emergency_page",
+                                    page=messages.emergency_page(ticket, agency)))
+            send_once(c, ticket, alerts)
             ticket.mark_notified(c.clock())
             if ticket.agency != TRIAGE:
                 ticket.tell_ticket_number()
@@ -179,14 +181,13 @@ class WorkflowSteps:
         if level in ticket.escalation_levels(clock):
             return self._progress(ticket, "ESCALATED")
         agency = c.directory[ticket.agency]
-        # Published before the write: a crash in between repeats the alert rather than losing it.
         if level == 1:
             email = messages.reminder(ticket, agency, clock)
-            c.notifier.alert(agency_topic(agency), email, f"reminder_{clock}", ticket.ticket_id)
-            c.notifier.alert(f"agency-{agency.head_topic}", email, f"reminder_{clock}", ticket.ticket_id)
+            alerts = [Alert(agency_topic(agency), f"reminder_{clock}", email),
+                      Alert(f"agency-{agency.head_topic}", f"reminder_{clock}", email)]
         else:
-            c.notifier.alert("escalations", messages.escalation(ticket, agency, clock), f"escalation_{clock}",
-                             ticket.ticket_id)
+            alerts = [Alert("escalations", f"escalation_{clock}", messages.escalation(ticket, agency, clock))]
+        send_once(c, ticket, alerts)
         ticket.escalate(level, clock, c.clock())
         c.tickets.save(ticket)
         return self._progress(ticket, "ESCALATED")

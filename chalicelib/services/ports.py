@@ -87,10 +87,20 @@ class Notifier(Protocol):
     (`agency-dinkes`, `agency-dinkes-head`, `region-3374`, `escalations`); `kind` and `ticket_id`
     travel as message attributes for machine subscribers."""
 
-    def alert(self, topic: str, email: Email, kind: str, ticket_id: str) -> str: ...
-    def page(self, topic: str, text: str, ticket_id: str) -> str: ...
+    def parts(self, topic: str) -> tuple[str, ...]:
+        """What an alert on this topic goes out on: "sns" (machine subscribers), "ses" (its mailbox)."""
+    def alert(self, topic: str, email: Email, kind: str, ticket_id: str, key: str, parts: tuple[str, ...]) -> None:
+        """Send these parts of one alert; `key` travels with each so AWS's receipts name it."""
+    def page(self, topic: str, text: str, ticket_id: str, key: str) -> None: ...
     def unreachable(self, topics: list[str]) -> list[str]:
         """Why each of these topics may reach nobody (no confirmed subscriber, opted out...)."""
+
+
+class ReceiptStore(Protocol):
+    """AWS's confirmations that a part of an alert went out: `<part>:<alert key>` per ticket."""
+
+    def add(self, ticket_id: str, receipt: str) -> None: ...
+    def confirmed(self, ticket_id: str, receipts: list[str]) -> set[str]: ...
 
 
 class CitizenChannel(Protocol):

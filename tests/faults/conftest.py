@@ -30,6 +30,8 @@ class Outcome:
     failed_executions: int = 0
     agency_notifications: int = 0  # new_ticket alerts per assignment (one assignment per case)
     same_alert_max: int = 0  # the most times one alert (kind, topic) arrived
+    agency_emails: int = 0  # e-mails announcing the new ticket to its agency
+    same_email_max: int = 0  # the most times one e-mail (recipient, subject) was sent
     reminders: int = 0  # reminders and escalations (legitimate when a case outlasts the stack's short SLA)
     posts: int = 0  # Kemala's posts in the complaint's thread
     parts: int = 0  # the parts of every message recorded for the citizen
@@ -41,7 +43,8 @@ class Outcome:
     @property
     def exactly_once(self) -> bool:
         return (self.tickets == 1 and self.executions == 1 and self.failed_executions == 0
-                and self.agency_notifications == 1 and self.same_alert_max == 1 and self.posts == self.parts
+                and self.agency_notifications == 1 and self.same_alert_max == 1
+                and self.agency_emails == 1 and self.same_email_max == 1 and self.posts == self.parts
                 and self.undelivered == 0)
 
 
@@ -85,7 +88,7 @@ def pytest_terminal_summary(terminalreporter):
     if not ROWS:
         return
     columns = ["case", "injected", "fired", "tickets", "executions", "failed_executions", "agency_notifications",
-               "same_alert_max", "reminders", "posts", "parts", "undelivered", "poll_errors", "api_errors",
+               "same_alert_max", "agency_emails", "same_email_max", "reminders", "posts", "parts", "undelivered", "poll_errors", "api_errors",
                "exactly_once", "note"]
     table = [[str(getattr(row, c)) for c in columns] for row in ROWS]
     widths = [max(len(c), *(len(r[i]) for r in table)) for i, c in enumerate(columns)]
