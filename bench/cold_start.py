@@ -49,14 +49,15 @@ FIRST_CALL = {
     "await_agency": ((), ()),
     "escalate": ((_TEMPLATES,), ("sns", "secretsmanager")),
     "poll_x": ((_X,), ("stepfunctions", "secretsmanager")),
+    "check_recipients": ((), ("sns",)),
     "app": ((_TEMPLATES,), ("stepfunctions", "secretsmanager")),
 }
 _CLIENT = {
     # PynamoDB creates its own client; every function reads or writes a ticket.
     "dynamodb": "from chalicelib.adapters.dynamodb import TicketModel; TicketModel._get_connection().connection.client",
-    "sns": "bootstrap._botocore_session().create_client('sns')",
-    "stepfunctions": "bootstrap._botocore_session().create_client('stepfunctions')",
-    "secretsmanager": "from aws_lambda_powertools.utilities import parameters; parameters.SecretsProvider()",
+    "sns": "from chalicelib.adapters import clients; clients.session().create_client('sns')",
+    "stepfunctions": "from chalicelib.adapters import clients; clients.session().create_client('stepfunctions')",
+    "secretsmanager": "from chalicelib.adapters import clients; clients.session().create_client('secretsmanager')",
 }
 _PROBE = """
 import sys, time
