@@ -8,7 +8,7 @@ environment from sam.json. It times:
 
 - init: `import app` and looking up the handler (what Lambda's Init phase runs);
 - first call: what the function's first invocation loads before it talks to AWS or X: the
-  composition root (clients, agency directory), message templates, the routing model for Classify,
+  composition root (clients, agency directory), message templates, the routing model for NotifyAgency,
   tweepy for the functions that talk to X. Network time is not included: on AWS it is the same
   warm or cold.
 
@@ -41,13 +41,11 @@ _TEMPLATES = "from chalicelib.domain import messages; messages._templates()"
 _X = "import chalicelib.adapters.channels.x"
 _ROUTING = "from chalicelib.domain import routing; routing.classify('Jalan berlubang di Jl. Pemuda Semarang')"
 FIRST_CALL = {
-    "classify": ((_ROUTING,), ()),
-    "assign": ((), ()),
-    "notify_agency": ((_TEMPLATES,), ("sns", "secretsmanager")),
+    "notify_agency": ((_ROUTING, _TEMPLATES), ("sns", "sesv2", "secretsmanager")),
     "tell_citizen": ((_TEMPLATES, _X), ("secretsmanager",)),
     "record_undelivered": ((), ()),
     "await_agency": ((), ()),
-    "escalate": ((_TEMPLATES,), ("sns", "secretsmanager")),
+    "escalate": ((_TEMPLATES,), ("sns", "sesv2", "secretsmanager")),
     "poll_x": ((_X,), ("stepfunctions", "secretsmanager")),
     "check_recipients": ((), ("sns",)),
     "app": ((_TEMPLATES,), ("stepfunctions", "secretsmanager")),
@@ -57,6 +55,7 @@ _CLIENT = {
     "dynamodb": "from chalicelib.adapters.dynamodb import TicketModel; TicketModel._get_connection().connection.client",
     "sns": "from chalicelib.adapters import clients; clients.session().create_client('sns')",
     "stepfunctions": "from chalicelib.adapters import clients; clients.session().create_client('stepfunctions')",
+    "sesv2": "from chalicelib.adapters import clients; clients.session().create_client('sesv2')",
     "secretsmanager": "from chalicelib.adapters import clients; clients.session().create_client('secretsmanager')",
 }
 _PROBE = """

@@ -34,7 +34,7 @@ def test_packaged_template_passes_cfn_lint(tmp_path):
     workflow = resources["TicketWorkflow"]["Properties"]["Definition"]
     asl = json.loads((ROOT / "infra" / "workflow.asl.json").read_text())
     assert workflow == asl
-    assert {"Classify", "Assign", "NotifyAgency", "TellCitizen", "AwaitResponse", "RemindAgency", "EscalateToGovernor",
+    assert {"RouteAndNotifyAgency", "TellCitizen", "WhereTheTicketStands", "AwaitResponse", "RemindAgency", "EscalateToGovernor",
             "AwaitResolution", "RemindAgencyToResolve", "EscalateResolutionToGovernor", "Resolved"} <= set(workflow["States"])
     assert sum(1 for r in resources.values() if r["Type"] == "AWS::SNS::Topic") == 27 * 3 + 35 + 2
     for name, resource in resources.items():
