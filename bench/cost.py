@@ -28,6 +28,7 @@ import json
 import os
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
@@ -85,7 +86,8 @@ def wait_until(predicate, timeout: float = 300.0):
 
 
 def _link(stack, secret: str, ticket_id: str, action: str, agency: str) -> str:
-    return links.action_url(stack.api_url, secret, ticket_id, action, agency)
+    link = links.SignedLink.issue(ticket_id, action, agency, datetime.now(timezone.utc), timedelta(days=1))
+    return link.url(stack.api_url, secret)
 
 
 def _act(stack, secret: str, ticket_id: str, action: str, agency: str, **form) -> None:
