@@ -53,6 +53,7 @@ def test_packaged_template_passes_cfn_lint(tmp_path):
     shipped = {name.split("/", 1)[0] for name in names}
     assert "chalicelib" in shipped and not shipped & {"local", "tests", "infra", "bench"}
     assert not shipped & {"boto3", "botocore", "s3transfer"}  # the Lambda runtime provides them
+    assert not shipped & {"yaml", "_yaml"}  # the data files ship as JSON
     assert "__pycache__/app.cpython-311.pyc" in names  # the code directory is read-only on Lambda
     # Every data file administrators edit is shipped also as JSON, equal to what its YAML says.
     sources = sorted((ROOT / "chalicelib" / "data").glob("*.yaml"))
