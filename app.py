@@ -128,22 +128,11 @@ def _step(handler):
     return run
 
 
-@app.lambda_function(name="classify")
-@_step
-def classify(event, context):
-    return kemala().steps.classify(event["ticket_id"])
-
-
-@app.lambda_function(name="assign")
-@_step
-def assign(event, context):
-    return kemala().steps.assign(event["ticket_id"])
-
-
 @app.lambda_function(name="notify_agency")
 @_step
 def notify_agency(event, context):
-    result = kemala().steps.notify_agency(event["ticket_id"])
+    """The alert path in one function (one cold start, one state transition): classify, assign, notify."""
+    result = kemala().steps.route_and_notify(event["ticket_id"])
     metrics.add_metric("AgencyNotifications", MetricUnit.Count, 1)
     return result
 

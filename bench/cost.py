@@ -7,12 +7,14 @@ with a few complaint tweets whose agency acts through the API's signed links:
 - with escalation: the agency ignores the ticket until both response ladder levels fired
   (reminder + head, then the governor's office), then answers and resolves;
 - with reassignment: the first agency hands the ticket on, the second acknowledges, answers and
-  resolves.
+  resolves;
+- answered on X: the agency answers from its own X account in the complaint's thread (the citizen
+  has the answer there, so Kemala does not repost it; the poller reads the reply), then resolves.
 
 Per ticket it counts state transitions (every state entered in the execution history), Lambda
 invocations and their duration (timed in the in-process dispatcher, billed at the configured
-memory), DynamoDB read and write units, SNS publishes and e-mail/SMS deliveries (counted in the
-emulator by `local/meter.py`), and X posts read and created (the X emulator's records). It prices
+memory), DynamoDB read and write units, SNS publishes and SMS pages, SES e-mails (each recipient
+one e-mail; counted in the emulator by `local/meter.py`), and X posts read and created (the X emulator's records). It prices
 them with `PRICES` (Singapore, ap-southeast-1, the region the team's notes list; Jakarta is
 dearer for some services) and prints AWS $ per 1,000 tickets and X $ per ticket for each
 scenario, the fixed monthly cost, and as its last line one JSON object.
@@ -26,6 +28,7 @@ import json
 import os
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
@@ -35,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from chalicelib.adapters.dynamodb import DynamoTicketRepository  # noqa: E402
 from chalicelib.domain import links, routing  # noqa: E402
-from chalicelib.domain.directory import TRIAGE  # noqa: E402
+from chalicelib.domain.directory import TRIAGE, load_directory  # noqa: E402
 from local.meter import Meter, Usage  # noqa: E402
 
 PRICES = {  # USD, Singapore (ap-southeast-1), x86; checked 2026 (../shared/notes/local-stack.md)
@@ -45,7 +48,7 @@ PRICES = {  # USD, Singapore (ap-southeast-1), x86; checked 2026 (../shared/note
     "write_unit": 0.625 / 1e6,  # DynamoDB on-demand
     "read_unit": 0.125 / 1e6,
     "sns_publish": 0.50 / 1e6,
-    "email": 2.0 / 100_000,  # SNS e-mail delivery
+    "ses_email": 0.10 / 1000,  # Amazon SES, per recipient (agencies' alerts, reminders, escalations)
     "sms": 0.04,  # SNS SMS to Indonesia: an assumption, check the SNS SMS price list before budgeting
     "secret_month": 0.40,
     "secret_call": 0.05 / 10_000,
@@ -83,7 +86,8 @@ def wait_until(predicate, timeout: float = 300.0):
 
 
 def _link(stack, secret: str, ticket_id: str, action: str, agency: str) -> str:
-    return links.action_url(stack.api_url, secret, ticket_id, action, agency)
+    link = links.SignedLink.issue(ticket_id, action, agency, datetime.now(timezone.utc), timedelta(days=1))
+    return link.url(stack.api_url, secret)
 
 
 def _act(stack, secret: str, ticket_id: str, action: str, agency: str, **form) -> None:
@@ -150,6 +154,16 @@ def reassigned(stack, secret: str, ticket_id: str, agency: str) -> None:
     happy(stack, secret, ticket_id, other)
 
 
+def answered_on_x(stack, secret: str, ticket_id: str, agency: str) -> None:
+    entered = len(_history(stack, ticket_id))
+    handle = load_directory()[agency].x_handles[0]
+    stack.x.release("Terima kasih laporannya, petugas kami menuju lokasi hari ini.", handle,
+                    in_reply_to=int(ticket_id[1:]))
+    stack.poll()  # the scheduled poll finds the agency's reply and records it as the answer
+    wait_until(lambda: _parked(stack, ticket_id, after=entered, state="AwaitResolution"))
+    _act(stack, secret, ticket_id, "resolve", agency, note="Sudah diperbaiki.")
+
+
 def run_scenario(stack, meter: Meter, secret: str, texts: list[str], act) -> dict:
     before, posts_before, reads_before = meter.snapshot(), len(stack.x.replies), len(stack.x.served_at)
     released = [stack.x.release(text, f"warga{i}") for i, text in enumerate(texts)]
@@ -171,7 +185,6 @@ def run_scenario(stack, meter: Meter, secret: str, texts: list[str], act) -> dic
 
 
 def _per_ticket(usage: Usage, n: int, transitions: int, posts, reads: int) -> dict:
-    email = sum(c for topic, c in usage.publishes.items() if not topic.endswith("-duty"))
     sms = sum(c for topic, c in usage.publishes.items() if topic.endswith("-duty"))
     with_url = sum(1 for p in posts if "http" in p.text)
     counts = {
@@ -181,7 +194,7 @@ def _per_ticket(usage: Usage, n: int, transitions: int, posts, reads: int) -> di
         "read_units": sum(usage.read_units.values()) / n,
         "write_units": sum(usage.write_units.values()) / n,
         "sns_publishes": sum(usage.publishes.values()) / n,
-        "emails": email / n, "sms": sms / n,
+        "ses_emails": sum(usage.emails.values()) / n, "sms": sms / n,
         "x_reads": reads / n, "x_posts": (len(posts) - with_url) / n, "x_posts_with_url": with_url / n,
     }
     aws = {
@@ -189,7 +202,8 @@ def _per_ticket(usage: Usage, n: int, transitions: int, posts, reads: int) -> di
         "lambda": counts["invocations"] * PRICES["lambda_request"]
         + counts["lambda_ms"] / 1000 * MEMORY_GB * PRICES["lambda_gb_second"],
         "dynamodb": counts["write_units"] * PRICES["write_unit"] + counts["read_units"] * PRICES["read_unit"],
-        "sns": counts["sns_publishes"] * PRICES["sns_publish"] + counts["emails"] * PRICES["email"],
+        "sns": counts["sns_publishes"] * PRICES["sns_publish"],
+        "ses": counts["ses_emails"] * PRICES["ses_email"],
     }
     x = (counts["x_reads"] * PRICES["x_post_read"] + counts["x_posts"] * PRICES["x_post"]
          + counts["x_posts_with_url"] * PRICES["x_post_with_url"])
@@ -226,11 +240,13 @@ def main() -> None:
         secret = stack.aws.session().client("secretsmanager").get_secret_value(
             SecretId=os.environ["LINK_SECRET"])["SecretString"]
         texts = [t for t in TEXTS if routing.classify(t).agency != TRIAGE]
+        on_x = [t for t in texts if load_directory()[routing.classify(t).agency].x_handles]
         n = TICKETS_PER_SCENARIO
         results = {}
         for index, (name, act) in enumerate((("happy_path", happy), ("with_escalation", escalated),
-                                             ("with_reassignment", reassigned))):
-            chosen = [texts[(index * n + i) % len(texts)] for i in range(n)]
+                                             ("with_reassignment", reassigned), ("answered_on_x", answered_on_x))):
+            pool = on_x if act is answered_on_x else texts
+            chosen = [pool[(index * n + i) % len(pool)] for i in range(n)]
             results[name] = run_scenario(stack, meter, secret, chosen, act)
             print(f"{name}: {json.dumps(results[name])}", flush=True)
         fixed = fixed_monthly(stack, meter)
@@ -238,12 +254,12 @@ def main() -> None:
         stack.stop()
     print(f"prices: Singapore (ap-southeast-1), x86 Lambda at {MEMORY_GB * 1024:.0f} MB; {json.dumps(PRICES)}")
     print(f"{'scenario':<18} {'AWS $/1000 tickets':>19} {'X $/ticket':>11} {'transitions':>12} {'invocations':>12} "
-          f"{'WRU':>6} {'RRU':>6} {'publishes':>10} {'X reads':>8} {'X posts':>8}")
+          f"{'WRU':>6} {'RRU':>6} {'publishes':>10} {'e-mails':>8} {'X reads':>8} {'X posts':>8}")
     for name, r in results.items():
         c = r["counts"]
         print(f"{name:<18} {r['aws_usd_per_1000_tickets']:>19.4f} {r['x_usd_per_ticket']:>11.4f} {c['transitions']:>12} "
               f"{c['invocations']:>12} {c['write_units']:>6} {c['read_units']:>6} {c['sns_publishes']:>10} "
-              f"{c['x_reads']:>8} {c['x_posts']:>8}")
+              f"{c['ses_emails']:>8} {c['x_reads']:>8} {c['x_posts']:>8}")
     print(f"fixed monthly (no complaints): ${fixed['total']} {json.dumps(fixed)}")
     happy_path = results["happy_path"]
     print(json.dumps({"aws_usd_per_1000_tickets": happy_path["aws_usd_per_1000_tickets"],

@@ -5,12 +5,15 @@ boto3's core (botocore, 80% of the zip) although the Lambda Python runtime alrea
 step removes the distributions the runtime provides (`RUNTIME_PROVIDED`; requirements-dev.txt pins
 them to the runtime's versions for the local stack and tests) and adds bytecode: Lambda's code
 directory is read-only, so without `.pyc` files in the zip every cold start compiles every module
-again. The bytecode is hash-based and unchecked: a zip's timestamps cannot invalidate it.
+again. The bytecode is hash-based and unchecked: a zip's timestamps cannot invalidate it. The
+YAML data files are added as JSON too (`chalicelib/data/precomputed/`), which loads without a YAML
+parser.
 """
 from __future__ import annotations
 
 import argparse
 import compileall
+import json
 import py_compile
 import shutil
 import sys
@@ -28,6 +31,18 @@ def _provided_by_runtime(name: str) -> bool:
                for package in RUNTIME_PROVIDED)
 
 
+def precompute(task: Path) -> None:
+    """Each `chalicelib/data/*.yaml` of the unpacked package also as JSON, for `datafiles.load_yaml`."""
+    from chalicelib.domain.datafiles import DATA_DIR, parse_yaml, precomputed_path
+
+    data = task / "chalicelib" / "data"
+    for source in sorted(data.glob("*.yaml")):
+        target = data / precomputed_path(source.name).relative_to(DATA_DIR)
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(json.dumps(parse_yaml(source.read_text(encoding="utf-8")), ensure_ascii=False,
+                                     separators=(",", ":")), encoding="utf-8")
+
+
 def slim(zip_path: Path) -> None:
     """Rewrites the zip in place: runtime-provided distributions out, bytecode in."""
     if sys.version_info[:2] != LAMBDA_PYTHON:
@@ -38,6 +53,7 @@ def slim(zip_path: Path) -> None:
             members = [m for m in archive.infolist() if not _provided_by_runtime(m.filename)]
             archive.extractall(staging, members)
             modes = {m.filename: m.external_attr for m in members}
+        precompute(staging)
         compileall.compile_dir(staging, quiet=1, workers=0, ddir="/var/task",
                                invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
         rebuilt = Path(tmp) / "deployment.zip"

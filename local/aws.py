@@ -2,7 +2,7 @@
 
 Step Functions runs the real ASL (moto's `execute_state_machine`); when a Task invokes a Lambda
 function, moto's Lambda backend calls our dispatcher, which imports the function's Chalice handler
-("app.classify") and calls it in-process with a Lambda-like context. A handler exception comes
+("app.tell_citizen") and calls it in-process with a Lambda-like context. A handler exception comes
 back with the `x-amz-function-error` header, so the workflow's Retry and Catch see a failed task.
 """
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Counts what the embedded stack did that AWS bills: Lambda invocations and their duration,
-DynamoDB read and write units, SNS publishes. `bench/cost.py` prices the counts.
+DynamoDB read and write units, SNS publishes, SES e-mails. `bench/cost.py` prices the counts.
 
 The counters sit in the emulator, under every client: the Lambda dispatcher (each in-process
 invocation, timed), moto's DynamoDB backend (units from the stored item sizes, by DynamoDB's
 rules: a write is 1 unit per started KB of the larger of the item before and after, a strongly
-consistent read 1 unit per started 4 KB of what is returned, at least 1) and moto's SNS backend
-(one publish per call, by topic).
+consistent read 1 unit per started 4 KB of what is returned, at least 1), moto's SNS backend
+(one publish per call, by topic) and its SES v2 backend (SES bills each recipient of a send as one
+e-mail).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from typing import Iterator
 
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.dynamodb.models import DynamoDBBackend
+from moto.sesv2.models import SESV2Backend
 from moto.sns.models import SNSBackend
 
 _WRITE_UNIT, _READ_UNIT = 1024, 4096
@@ -32,6 +34,7 @@ class Usage:
     read_units: Counter = field(default_factory=Counter)  # table -> units
     write_units: Counter = field(default_factory=Counter)  # table -> units
     publishes: Counter = field(default_factory=Counter)  # topic name -> count
+    emails: Counter = field(default_factory=Counter)  # SES recipient -> e-mails
 
     def minus(self, earlier: "Usage") -> "Usage":
         return Usage(*(getattr(self, f) - getattr(earlier, f) for f in self.__dataclass_fields__))
@@ -82,6 +85,15 @@ class Meter:
             return publish(backend, message, arn, *args, **kwargs)
 
         SNSBackend.publish = counted_publish
+        send_email = SESV2Backend.send_email
+
+        def counted_send_email(backend, source, destinations, *args, **kwargs):
+            for recipient in (address for kind in ("ToAddresses", "CcAddresses", "BccAddresses")
+                              for address in destinations.get(kind, [])):
+                meter._add("emails", recipient, 1)
+            return send_email(backend, source, destinations, *args, **kwargs)
+
+        SESV2Backend.send_email = counted_send_email
         return self
 
     def _meter_dynamodb(self) -> None:

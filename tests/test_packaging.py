@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.domain.datafiles import parse_yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -32,7 +34,7 @@ def test_packaged_template_passes_cfn_lint(tmp_path):
     workflow = resources["TicketWorkflow"]["Properties"]["Definition"]
     asl = json.loads((ROOT / "infra" / "workflow.asl.json").read_text())
     assert workflow == asl
-    assert {"Classify", "Assign", "NotifyAgency", "TellCitizen", "AwaitResponse", "RemindAgency", "EscalateToGovernor",
+    assert {"RouteAndNotifyAgency", "TellCitizen", "WhereTheTicketStands", "AwaitResponse", "RemindAgency", "EscalateToGovernor",
             "AwaitResolution", "RemindAgencyToResolve", "EscalateResolutionToGovernor", "Resolved"} <= set(workflow["States"])
     assert sum(1 for r in resources.values() if r["Type"] == "AWS::SNS::Topic") == 27 * 3 + 35 + 3
     for name, resource in resources.items():
@@ -46,7 +48,15 @@ def test_packaged_template_passes_cfn_lint(tmp_path):
     assert (out / "deployment.zip").stat().st_size < 50 * 1024 * 1024
     with zipfile.ZipFile(out / "deployment.zip") as archive:
         names = archive.namelist()
+        precomputed = {name: json.loads(archive.read(name)) for name in names
+                       if name.startswith("chalicelib/data/precomputed/")}
     shipped = {name.split("/", 1)[0] for name in names}
     assert "chalicelib" in shipped and not shipped & {"local", "tests", "infra", "bench"}
     assert not shipped & {"boto3", "botocore", "s3transfer"}  # the Lambda runtime provides them
+    assert not shipped & {"yaml", "_yaml"}  # the data files ship as JSON
     assert "__pycache__/app.cpython-311.pyc" in names  # the code directory is read-only on Lambda
+    # Every data file administrators edit is shipped also as JSON, equal to what its YAML says.
+    sources = sorted((ROOT / "chalicelib" / "data").glob("*.yaml"))
+    assert set(precomputed) == {f"chalicelib/data/precomputed/{source.stem}.json" for source in sources}
+    for source in sources:
+        assert precomputed[f"chalicelib/data/precomputed/{source.stem}.json"] == parse_yaml(source.read_text("utf-8"))

@@ -47,7 +47,7 @@ def _shipped_policies(stage: str) -> dict[str, dict]:
     """Every IAM policy of the stage: one per function, and the state machine's role."""
     policies = {name: _rendered(as_fn_sub(doc), stage) for name, doc in function_policies(stage).items()}
     workflow_role = merge_template(stage)["Resources"]["WorkflowRole"]["Properties"]["Policies"][0]["PolicyDocument"]
-    functions = {"Classify": "classify", "Assign": "assign", "NotifyAgency": "notify_agency", "TellCitizen": "tell_citizen",
+    functions = {"NotifyAgency": "notify_agency", "TellCitizen": "tell_citizen",
                  "RecordUndelivered": "record_undelivered", "AwaitAgency": "await_agency", "Escalate": "escalate"}
     policies["workflow"] = _rendered(workflow_role, stage, functions)
     return policies

@@ -6,7 +6,8 @@ API Gateway's authorizer (which `chalice local` does not run).
 """
 from __future__ import annotations
 
-import jwt
+from functools import cached_property
+
 from botocore.exceptions import ParamValidationError
 
 from chalicelib.domain.access import User
@@ -18,7 +19,12 @@ class CognitoIdentity:
     def __init__(self, client, pool: UserPool) -> None:
         self._client = client
         self._pool = pool
-        self._keys = jwt.PyJWKClient(pool.jwks_url, cache_keys=True, lifespan=3600)
+
+    @cached_property
+    def _keys(self):
+        import jwt  # PyJWT and cryptography: only the functions that check a session pay for them
+
+        return jwt.PyJWKClient(self._pool.jwks_url, cache_keys=True, lifespan=3600)
 
     def login(self, username: str, password: str) -> str:
         try:
@@ -33,6 +39,8 @@ class CognitoIdentity:
         return result["AuthenticationResult"]["IdToken"]
 
     def verify(self, token: str) -> User:
+        import jwt
+
         try:
             key = self._keys.get_signing_key_from_jwt(token)
             claims = jwt.decode(token, key.key, algorithms=["RS256"], audience=self._pool.client_id,

@@ -25,6 +25,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
+from chalicelib.adapters.clients import sharing_data
 from chalicelib.domain.incidents import OpenIncident
 from chalicelib.domain.messages import WIB
 from chalicelib.domain.sla import Deadlines
@@ -122,12 +123,14 @@ class ReceiptModel(Model):
 
 
 def use_tables(tables: Tables) -> None:
-    """Point the models at this stage's tables (before their first request)."""
+    """Point the models at this stage's tables (before their first request). PynamoDB gives each model
+    its own botocore session: they all read botocore's data through the container's one loader."""
     for model, name in ((TicketModel, tables.tickets), (CheckpointModel, tables.checkpoints),
                         (ReceiptModel, tables.checkpoints),
                         (CorrectionModel, tables.corrections), (PlaceModel, tables.incidents),
                         (IncidentModel, tables.incidents)):
         model.Meta.table_name = name  # PynamoDB reconnects when the name changes
+        sharing_data(model._get_connection().connection.session)
 
 
 def _time(value: str | None) -> datetime | None:

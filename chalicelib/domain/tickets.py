@@ -299,6 +299,11 @@ class Ticket:
         self.deliveries.setdefault(key, Delivery(MessageKind.TICKET, "", self.agency or ""))
         return key
 
+    def next_message(self) -> str | None:
+        """The key of the next message waiting to reach the citizen, oldest first (the ticket number,
+        the answers in turn, the resolution: each is recorded after the one before it)."""
+        return next((key for key, d in self.deliveries.items() if d.waiting), None)
+
     def undelivered_answer(self) -> str | None:
         """The key of the oldest answer still waiting to reach the citizen."""
         return next((key for key, d in self.deliveries.items() if d.kind is MessageKind.ANSWER and d.waiting), None)

@@ -3,10 +3,11 @@ responses they go out in, and the formatting helpers templates use."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from chalice import Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from chalicelib.domain.messages import STATUS_LABELS, WIB, format_wib
 from chalicelib.domain.tickets import Status
@@ -36,16 +37,23 @@ def _status_label(value: str) -> str:
     return STATUS_LABELS[Status(value)]
 
 
-_env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
-                   trim_blocks=True, lstrip_blocks=True)
-_env.filters.update(wib=format_wib, duration=duration, status=_status_label,
-                    urgency=lambda u: URGENCY_LABELS.get(u, u), channel=lambda c: CHANNEL_LABELS.get(c, c),
-                    day=lambda d: f"{d.astimezone(WIB):%Y-%m-%d}" if d else "")
-_env.globals.update(time_left=time_left, statuses=STATUS_LABELS, urgencies=URGENCY_LABELS, channels=CHANNEL_LABELS)
+@lru_cache(maxsize=1)
+def _env() -> Any:
+    """The template environment, built on the first page: the functions that render none never import Jinja2."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(wib=format_wib, duration=duration, status=_status_label,
+                       urgency=lambda u: URGENCY_LABELS.get(u, u), channel=lambda c: CHANNEL_LABELS.get(c, c),
+                       day=lambda d: f"{d.astimezone(WIB):%Y-%m-%d}" if d else "")
+    env.globals.update(time_left=time_left, statuses=STATUS_LABELS, urgencies=URGENCY_LABELS,
+                       channels=CHANNEL_LABELS)
+    return env
 
 
 def html(template: str, status: int = 200, headers: dict | None = None, **context) -> Response:
-    body = _env.get_template(template).render(**context)
+    body = _env().get_template(template).render(**context)
     return Response(body, status_code=status, headers={"Content-Type": "text/html; charset=utf-8",
                                                        "Cache-Control": "no-store", **(headers or {})})
 

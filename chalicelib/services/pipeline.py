@@ -1,5 +1,6 @@
-"""The workflow's steps, each called by one task of the state machine in infra/workflow.asl.json:
-classify, assign, notify the agency, tell the citizen, wait for the agency, escalate.
+"""The workflow's steps, called by the tasks of the state machine in infra/workflow.asl.json:
+classify, assign and notify the agency (one task: `route_and_notify`), tell the citizen, wait for the
+agency, escalate.
 
 Each step reads the ticket, applies one domain transition and writes it back. A step that finds
 its work already done (a Step Functions retry after a timeout, say) returns the recorded result
@@ -43,6 +44,15 @@ class WorkflowSteps:
 
     def _progress(self, ticket: Ticket, outcome: str | None = None) -> dict:
         return progress(ticket, self._c.clock(), outcome)
+
+    def route_and_notify(self, ticket_id: str) -> dict:
+        """A new complaint to its agency in one task (one invocation, one state transition): classify,
+        assign, notify. Each skips what an earlier attempt already did, so a retry resumes where a crash
+        stopped; a reassigned ticket goes straight to the notification."""
+        self.classify(ticket_id)
+        self.assign(ticket_id)
+        self.notify_agency(ticket_id)
+        return self._progress(self._c.tickets.get(ticket_id))
 
     def classify(self, ticket_id: str) -> dict:
         ticket = self._c.tickets.get(ticket_id)
@@ -124,7 +134,7 @@ class WorkflowSteps:
             except RateLimitedError as error:
                 delivery.pending = None
                 c.tickets.save(ticket)
-                return {**self._progress(ticket), "retry_at": self._queue_place(channel, error.reset_at)}
+                return {**self._progress(ticket, "QUEUED"), "retry_at": self._queue_place(channel, error.reset_at)}
             self._sent(ticket, delivery, post_id, last=index == len(parts) - 1)
         return {**self._progress(ticket), "retry_at": None}
 

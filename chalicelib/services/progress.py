@@ -1,13 +1,15 @@
 """Where a ticket stands, as the workflow reads it: every task returns this view, so each wait
-starts from fresh deadlines and each choice routes on one field, `outcome`.
+starts from fresh deadlines and one choice routes on two fields: `message_key`, the next message
+waiting to reach the citizen (None when there is none), and `outcome`:
 
     WAITING     with the agency, no response yet
     RESPONDED   acknowledged or answered (nothing new to tell the citizen)
-    ANSWERED    an answer waits to reach the citizen (`message_key`)
-    RESOLVED    resolved; the resolution waits to reach the citizen
+    ANSWERED    an answer waits to reach the citizen
+    RESOLVED    resolved (finished once no message waits)
     REASSIGNED  handed to another agency, which must be notified
     CLOSED      closed by the triage desk
     ESCALATED   (from an escalation step) the escalation went out; keep waiting
+    QUEUED      (from TellCitizen) the message waits for its place behind the channel's rate limit (`retry_at`)
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ def progress(ticket: Ticket, now: datetime, outcome: str | None = None) -> dict:
         "agency": ticket.agency,
         "status": ticket.status.value,
         "outcome": outcome or _outcome(ticket),
-        "message_key": ticket.undelivered_answer(),
+        "message_key": ticket.next_message(),
         "response_seconds": sla.seconds_until(deadlines.response_due, now) if deadlines else 1,
         "resolution_seconds": sla.seconds_until(deadlines.resolution_due, now) if deadlines else 1,
         "ladder_seconds": max(1, int(deadlines.ladder.total_seconds())) if deadlines else 1,

@@ -19,10 +19,7 @@ def with_ticket(text: str = "Puskesmas di Kota Tegal tutup terus, obat habis #Ke
 
 
 def route_and_notify(app: Fakes, ticket_id: str = "X1") -> dict:
-    steps = app.kemala.steps
-    steps.classify(ticket_id)
-    steps.assign(ticket_id)
-    return steps.notify_agency(ticket_id)
+    return app.kemala.steps.route_and_notify(ticket_id)
 
 
 @pytest.fixture
@@ -94,7 +91,9 @@ def test_rate_limited_messages_take_their_places_in_a_paced_queue():
         app.tickets.add(Ticket(ticket_id, "x", str(number), "Jalan rusak di Kartasura #KemalaJateng", app.now))
         route_and_notify(app, ticket_id)
         app.channel.failures = [RateLimitedError(reset)]
-        places.append(app.kemala.steps.tell_citizen(ticket_id, "ticket")["retry_at"])
+        queued = app.kemala.steps.tell_citizen(ticket_id, "ticket")
+        assert queued["outcome"] == "QUEUED" and queued["message_key"] == "ticket"  # the workflow waits, then retries
+        places.append(queued["retry_at"])
     assert places == sorted(places) and len(set(places)) == len(places)
     assert places[100] >= places[0][:11]  # the 101st waits for the next window
     assert app.channel.posts == [] and app.tickets.get("X1").deliveries["ticket"].waiting
@@ -119,18 +118,35 @@ def test_acknowledgement_resumes_the_waiting_workflow_into_the_resolution_wait(a
 
 def test_an_answer_reaches_the_citizen_once_and_the_resolution_follows(app):
     route_and_notify(app)
+    assert app.kemala.steps.tell_citizen("X1", "ticket")["message_key"] is None
     app.kemala.steps.await_agency("X1", "tok", "response")
     app.kemala.agencies.answer("X1", "DINKES", "Petugas kami datang besok pagi")
     outcome = app.workflow.resumed[-1][1]
     assert outcome["outcome"] == "ANSWERED" and outcome["message_key"] == "answer-1"
     app.kemala.steps.tell_citizen("X1", "answer-1")
-    app.kemala.steps.tell_citizen("X1", "answer-1")
+    told = app.kemala.steps.tell_citizen("X1", "answer-1")
+    assert told["outcome"] == "RESPONDED" and told["message_key"] is None  # the resolution wait comes next
     app.kemala.steps.await_agency("X1", "tok2", "resolution")
     app.kemala.agencies.resolve("X1", "DINKES", "Puskesmas buka kembali")
-    assert app.workflow.resumed[-1][1]["outcome"] == "RESOLVED"
-    app.kemala.steps.tell_citizen("X1", "resolution")
+    resumed = app.workflow.resumed[-1][1]
+    assert resumed["outcome"] == "RESOLVED" and resumed["message_key"] == "resolution"
+    done = app.kemala.steps.tell_citizen("X1", "resolution")
+    assert done["outcome"] == "RESOLVED" and done["message_key"] is None  # the workflow ends: Resolved
     texts = app.channel.texts()
-    assert len(texts) == 2 and "Petugas kami datang besok pagi" in texts[0] and "selesai" in texts[1]
+    assert len(texts) == 3 and "Petugas kami datang besok pagi" in texts[1] and "selesai" in texts[2]
+
+
+def test_the_next_message_for_the_citizen_is_the_oldest_waiting_one(app):
+    """The ticket number, then each answer in turn, then the resolution, whatever order the workflow
+    comes to them in (an agency may act while the ticket number waits behind X's rate limit)."""
+    assert route_and_notify(app)["message_key"] == "ticket"
+    app.kemala.agencies.answer("X1", "DINKES", "Petugas datang besok")
+    app.kemala.agencies.resolve("X1", "DINKES", "Sudah beres")
+    keys = []
+    while (key := app.kemala.ticket("X1").next_message()) is not None:
+        keys.append(key)
+        app.kemala.steps.tell_citizen("X1", key)
+    assert keys == ["ticket", "answer-1", "resolution"] and len(app.channel.texts()) == 3
 
 
 def test_resolving_without_answering_posts_one_message(app):

@@ -40,8 +40,9 @@ def test_a_complaint_is_acknowledged_answered_and_resolved_and_the_citizen_hears
                              timeout=10)
     assert resolved.status_code == 200
     wait_until(lambda: execution_status(stack, ticket_id) == "SUCCEEDED")
-    assert states_entered(stack, ticket_id)[-4:] == ["ForwardResolution", "TellCitizen", "CitizenToldOrQueued",
-                                                     "AfterTellingCitizen", "Resolved"][-4:]
+    entered = states_entered(stack, ticket_id)
+    assert entered[:4] == ["RouteAndNotifyAgency", "TellCitizen", "WhereTheTicketStands", "AwaitResponse"]
+    assert entered[-4:] == ["WhereTheTicketStands", "TellCitizen", "WhereTheTicketStands", "Resolved"]
     posts = citizen_posts(stack, post.id)
     assert len(posts) == 3 and f"X{post.id}" in posts[0]
     assert "Dokter jaga" in posts[1] and "Puskesmas buka normal" in posts[2]

@@ -12,15 +12,14 @@ from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import tweepy
-from aws_lambda_powertools.utilities import parameters
 from requests.adapters import HTTPAdapter
 
+from chalicelib.adapters import secrets
 from chalicelib.domain.tickets import Ticket
 from chalicelib.services.ports import IncomingMessage, Inbox, RateLimitedError
 from chalicelib.settings import Settings
 
 _X_HOSTS = ("https://api.twitter.com", "https://api.x.com")
-_SECRET_MAX_AGE = 300
 _PAGE_SIZE = 100
 _POST_LIMIT = 280
 _QUERY_LIMIT = 512
@@ -109,7 +108,7 @@ class XChannel:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "XChannel":
-        credentials = parameters.get_secret(settings.x_credentials_secret, transform="json", max_age=_SECRET_MAX_AGE)
+        credentials = secrets.reader().json(settings.x_credentials_secret)
         return cls(build_client(credentials, settings.x_api_base_url), settings.x_query, settings.x_handle,
                    settings.poll_page_size)
 
