@@ -17,7 +17,8 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from chalicelib.adapters.channels import ChannelRegistry
 from chalicelib.adapters.cognito import CognitoIdentity
 from chalicelib.adapters.dynamodb import (
-    DynamoCheckpointStore, DynamoCorrectionStore, DynamoIncidentStore, DynamoTicketQueries, DynamoTicketRepository, use_tables,
+    DynamoBanList, DynamoCheckpointStore, DynamoCorrectionStore, DynamoIncidentStore, DynamoTicketQueries,
+    DynamoTicketRepository, use_tables,
 )
 from chalicelib.adapters.notifications import AgencyNotifier, mailboxes
 from chalicelib.adapters.photos import S3PhotoStore
@@ -129,6 +130,8 @@ def _build() -> Kemala:
         incidents=DynamoIncidentStore(),
         incident_window=timedelta(seconds=settings.incident_window_seconds),
         tasks=LambdaTasks(_LazyClient("lambda"), f"kemala-{settings.stage}-"),
+        bans=DynamoBanList(),
+        author_hourly_limit=settings.author_hourly_limit,
     ))
 
 

@@ -10,7 +10,7 @@ from chalicelib.domain.incidents import WINDOW
 from chalicelib.domain.sla import SlaPolicy
 from chalicelib.domain.tickets import Classification, Ticket
 from chalicelib.services.ports import (
-    Channels, CheckpointStore, CorrectionStore, Identity, IncidentStore, Notifier, PhotoStore, Tasks, TicketQueries,
+    BanList, Channels, CheckpointStore, CorrectionStore, Identity, IncidentStore, Notifier, PhotoStore, Tasks, TicketQueries,
     TicketRepository, Workflow,
 )
 
@@ -39,3 +39,5 @@ class Collaborators:
     incidents: IncidentStore | None = None  # reports linked into incidents; None: every report stands alone
     incident_window: timedelta = WINDOW  # how long an incident takes new reports
     tasks: Tasks | None = None  # asynchronous work (an agency's action spread over an incident's reports)
+    bans: BanList | None = None  # accounts administrators banned; None: nobody is banned
+    author_hourly_limit: int = 10  # messages per hour from one author before the rest go to the triage desk
