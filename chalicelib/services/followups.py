@@ -34,9 +34,11 @@ class FollowUps:
         c = self._c
         source = f"{message.channel}:{message.source_id}"
         left: list[str] = []
+        added: list[bool] = []
 
         def change(ticket: Ticket) -> bool:
-            if not ticket.add_follow_up(FollowUp(source, message.text, message.created_at or c.clock())):
+            added[:] = [ticket.add_follow_up(FollowUp(source, message.text, message.created_at or c.clock()))]
+            if not added[0]:
                 return False
             follow_up, now = ticket.follow_ups[-1], c.clock()
             if may_reopen and ticket.hold is None and says_not_fixed(message.text) and ticket.may_reopen(now):
@@ -44,7 +46,6 @@ class FollowUps:
                 left[:] = [i for i in [ticket.reopen(follow_up, deadlines_for(c, ticket, agency), now)] if i]
             return True
 
-        before = len(c.tickets.get(ticket_id).follow_ups)
         ticket = self._actions.apply(ticket_id, change, resume=False)
         follow_up = next(f for f in ticket.follow_ups if f.source == source)
         if follow_up.reopened:
@@ -52,7 +53,7 @@ class FollowUps:
                 c.incidents.remove_report(incident, ticket_id)
             c.workflow.reopen(ticket_id, ticket.reopen_round, progress(ticket, c.clock()))
         self._alert(ticket, follow_up)  # also for a repeat: a crash may have come between the write and the alert
-        if len(ticket.follow_ups) == before:
+        if not added[0]:
             return DUPLICATE
         return REOPENED if follow_up.reopened else ADDED
 
