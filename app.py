@@ -47,6 +47,7 @@ def poll_x(event):
     """One poll at a time (reserved concurrency 1), within the page budget and the function's timeout."""
     budget = PollBudget(get_settings().poll_max_pages, lambda: event.context.get_remaining_time_in_millis() / 1000)
     complaints = kemala().intake.poll("x", budget)
+    follow_ups = kemala().intake.poll_follow_ups("x", budget)
     replies = kemala().intake.poll_agency_replies("x", budget)
     metrics.add_metric("TweetsFetched", MetricUnit.Count, complaints.fetched)
     metrics.add_metric("TicketsCreated", MetricUnit.Count, len(complaints.created))
@@ -54,12 +55,14 @@ def poll_x(event):
     lag = complaints.lag_seconds(bootstrap.now())
     if lag is not None:
         metrics.add_metric("IntakeLagSeconds", MetricUnit.Seconds, lag)
-    for stream, report in (("complaints", complaints), ("agency replies", replies)):
+    for stream, report in (("complaints", complaints), ("follow-ups", follow_ups), ("agency replies", replies)):
         if report.stopped != CAUGHT_UP:
             logger.warning(f"X poll of {stream} stopped: {report.stopped}; the next poll resumes from the cursor",
                            extra={"pages": report.pages, "fetched": report.fetched})
     logger.info("poll finished", extra={"fetched": complaints.fetched, "pages": complaints.pages,
                                         "new_tickets": complaints.created, "skipped_own_posts": complaints.skipped,
+                                        "follow_ups": complaints.follow_ups + follow_ups.follow_ups,
+                                        "held": complaints.held + follow_ups.held,
                                         "agency_answers": replies.answers, "lag_seconds": lag})
     return {"fetched": complaints.fetched, "created": len(complaints.created), "skipped": len(complaints.skipped),
             "agency_answers": len(replies.answers), "pages": complaints.pages, "stopped": complaints.stopped,
@@ -82,6 +85,15 @@ def record_receipts(event, context):
     count = kemala().record_receipts(notifications.receipts_in(event))
     metrics.add_metric("AlertReceipts", MetricUnit.Count, count)
     return {"receipts": count}
+
+
+@app.schedule(Rate(1, unit=Rate.DAYS), name="check_deleted_posts")
+def check_deleted_posts(event):
+    """X's developer terms: a post its author deleted leaves Kemala within a day (no deletion webhook)."""
+    redacted = kemala().deletions.sweep("x")
+    metrics.add_metric("PostsRedacted", MetricUnit.Count, len(redacted))
+    logger.info("deleted posts redacted", extra={"tickets": redacted})
+    return {"redacted": redacted}
 
 
 @app.lambda_function(name="receive_sms")

@@ -16,8 +16,8 @@ from chalicelib.adapters.channels import ChannelRegistry
 from chalicelib.adapters.clients import LazyClient
 from chalicelib.adapters.cognito import CognitoIdentity
 from chalicelib.adapters.dynamodb import (
-    DynamoCheckpointStore, DynamoCorrectionStore, DynamoIncidentStore, DynamoReceiptStore, DynamoTicketQueries,
-    DynamoTicketRepository, use_tables,
+    DynamoBanList, DynamoCheckpointStore, DynamoCorrectionStore, DynamoIncidentStore, DynamoReceiptStore,
+    DynamoTicketQueries, DynamoTicketRepository, use_tables,
 )
 from chalicelib.adapters.notifications import AgencyNotifier, mailboxes
 from chalicelib.adapters.photos import S3PhotoStore
@@ -106,6 +106,8 @@ def _build() -> Kemala:
         incidents=DynamoIncidentStore(),
         incident_window=timedelta(seconds=settings.incident_window_seconds),
         tasks=LambdaTasks(LazyClient("lambda"), f"kemala-{settings.stage}-"),
+        bans=DynamoBanList(),
+        author_hourly_limit=settings.author_hourly_limit,
     ))
 
 

@@ -25,13 +25,14 @@ class Tables:
     checkpoints: str
     corrections: str
     incidents: str
+    bans: str
 
     @classmethod
     def for_stage(cls, stage: str, env: Mapping[str, str]) -> "Tables":
         def name(kind: str) -> str:
             return env.get(f"{kind.upper()}_TABLE") or f"kemala-{stage}-{kind}"
 
-        return cls(name("tickets"), name("checkpoints"), name("corrections"), name("incidents"))
+        return cls(name("tickets"), name("checkpoints"), name("corrections"), name("incidents"), name("bans"))
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Settings:
     photos_bucket: str
     app_key_secret: str  # API keys of partner apps (JSON: {"<app name>": "<key>"})
     incident_window_seconds: int  # how long an incident takes new reports
+    author_hourly_limit: int  # messages per hour from one account/number/address before they go to the triage desk
     sla: SlaPolicy
     user_pool: "UserPool"
     open311_api_key_secret: str
@@ -114,6 +116,7 @@ class Settings:
             photos_bucket=env.get("PHOTOS_BUCKET", f"kemala-{stage}-photos"),
             app_key_secret=env.get("APP_KEY_SECRET", f"kemala-{stage}-app-keys"),
             incident_window_seconds=int(env.get("INCIDENT_WINDOW_SECONDS", str(24 * 3600))),
+            author_hourly_limit=int(env.get("AUTHOR_HOURLY_LIMIT", "10")),
             sla=SlaPolicy(seconds("RESPONSE_SLA_SECONDS"), seconds("RESOLUTION_SLA_SECONDS"), seconds("LADDER_STEP_SECONDS")),
             user_pool=UserPool.from_env(env),
             open311_api_key_secret=env.get("OPEN311_API_KEY_SECRET", f"kemala-{stage}-open311-api-key"),

@@ -35,7 +35,7 @@ def release_all(stack, tweets: list[dict]) -> list[Post]:
     posts = []
     for tweet in tweets:
         created = datetime.fromisoformat(tweet["created_at"].replace("Z", "+00:00")) if tweet.get("created_at") else None
-        posts.append(stack.x.release(tweet["text"], tweet.get("author") or "warga_jateng", created,
+        posts.append(stack.x.release(tweet["text"], tweet.get("author"), created,
                                      is_retweet=bool(tweet.get("is_retweet")), source_id=str(tweet["id"])))
     return posts
 

@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,7 +42,7 @@ from local.observe import TicketWatcher
 
 ACTIONS = {"acknowledge", "answer", "resolve", "reassign", "x_reply"}
 CHANNELS = {"x", "sms", "web", "app"}
-DEFAULT_PHONE = "+6281200000000"
+DEFAULT_PHONE = "+62812{:08d}"  # a line without `from` is a citizen of its own (one phone is one sender)
 ROOT_SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 _TEXT_FIELD = {"answer": "text", "resolve": "note"}
 
@@ -118,12 +119,12 @@ class Scenario:
             self.scripts.append(Script(str(line["id"]), channel, ticket_id, address, steps))
 
     def _release_x(self, line: dict) -> tuple[str, str]:
-        post = self._stack.x.release(line["text"], line.get("author") or line.get("from") or "warga_jateng",
+        post = self._stack.x.release(line["text"], line.get("author") or line.get("from"),
                                      source_id=str(line["id"]))
         return ticket_id_for("x", str(post.id)), str(post.id)
 
     def _release_sms(self, line: dict) -> tuple[str, str]:
-        phone = line.get("from") or DEFAULT_PHONE
+        phone = line.get("from") or DEFAULT_PHONE.format(zlib.crc32(str(line["id"]).encode()) % 10**8)
         return ticket_id_for("sms", sms_source_id(self._stack.sms.send(phone, line["text"]))), phone
 
     def _release_web(self, line: dict) -> tuple[str, str]:

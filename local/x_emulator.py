@@ -473,10 +473,13 @@ class XEmulator:
         with self._lock:
             return self._by_id.get(int(post_id))
 
-    def release(self, text: str, username: str = "warga_jateng", created_at: datetime | None = None,
+    def release(self, text: str, username: str | None = None, created_at: datetime | None = None,
                 is_retweet: bool = False, source_id: str | None = None, in_reply_to: int | None = None) -> Post:
-        """Puts a post by `username` on the timeline; `in_reply_to` makes it a reply in that post's thread."""
+        """Puts a post by `username` on the timeline (by default a citizen of its own, `warga_<n>`: posts
+        released without an author are not one account's flood); `in_reply_to` makes it a reply in that
+        post's thread."""
         with self._lock:
+            username = username or f"warga_{len(self._order) + 1}"
             parent = None
             if in_reply_to is not None:
                 parent = self._by_id.get(int(in_reply_to))

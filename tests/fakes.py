@@ -15,8 +15,8 @@ from chalicelib.services.collaborators import Collaborators
 from chalicelib.services.kemala import Kemala
 from local.accounts import DEMO, PASSWORD
 from chalicelib.services.ports import (
-    AccountRefusedError, ConcurrentUpdateError, Inbox, InvalidTokenError, LoginFailedError, QueueItem, RateLimitedError,
-    TicketNotFoundError, WorkflowResumeError,
+    AccountRefusedError, Ban, ConcurrentUpdateError, Inbox, InvalidTokenError, LoginFailedError, QueueItem,
+    RateLimitedError, TicketNotFoundError, WorkflowResumeError,
 )
 
 OPEN311_KEY = "test-open311-key"
@@ -49,6 +49,7 @@ class InMemoryCheckpoints:
     def __init__(self) -> None:
         self.values: dict[str, str] = {}
         self.counters: dict[str, int] = {}
+        self.sets: dict[str, set[str]] = {}
 
     def get(self, stream: str) -> str | None:
         return self.values.get(stream)
@@ -59,6 +60,11 @@ class InMemoryCheckpoints:
     def take_number(self, counter: str) -> int:
         self.counters[counter] = self.counters.get(counter, -1) + 1
         return self.counters[counter]
+
+    def count_once(self, counter: str, member: str, expires_at: datetime) -> int:
+        members = self.sets.setdefault(counter, set())
+        members.add(member)
+        return len(members)
 
 
 class FakeWorkflow:
@@ -72,6 +78,9 @@ class FakeWorkflow:
             return False
         self.started.append(ticket_id)
         return True
+
+    def reopen(self, ticket_id: str, round_: int, view: dict) -> bool:
+        return self.start(f"{ticket_id}-R{round_}")
 
     def resume(self, task_token: str, output: dict) -> None:
         if task_token in self.expired_tokens:
@@ -172,6 +181,23 @@ class RecordedTasks:
         self.queued.append((task, payload))
 
 
+class InMemoryBans:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], Ban] = {}
+
+    def is_banned(self, kind: str, address: str) -> bool:
+        return (kind, address) in self.rows
+
+    def ban(self, ban: Ban) -> None:
+        self.rows[(ban.kind, ban.address)] = ban
+
+    def unban(self, kind: str, address: str) -> None:
+        self.rows.pop((kind, address), None)
+
+    def bans(self, kinds: tuple[str, ...]) -> list[Ban]:
+        return [b for b in self.rows.values() if b.kind in kinds]
+
+
 class InMemoryCorrections:
     def __init__(self) -> None:
         self.items = []
@@ -199,6 +225,7 @@ class FakeChannel:
         self.failures: list[Exception] = []
         self.lost = 0
         self.direct: list[tuple[str, str]] = []  # (address, text) sent outside any ticket
+        self.gone: set[str] = set()  # posts their authors deleted
 
     def receive(self, cursor: str | None) -> Inbox:
         self.cursors.append(cursor)
@@ -208,6 +235,9 @@ class FakeChannel:
 
     def receive_agency_replies(self, handles: list[str], cursor: str | None) -> Inbox:
         return self.agency_inbox
+
+    def missing(self, source_ids: list[str]) -> set[str]:
+        return self.gone & set(source_ids)
 
     def render(self, text: str) -> list[str]:
         return [text[i:i + 280] for i in range(0, len(text), 280)]
@@ -285,20 +315,21 @@ class Fakes:
     """A `Kemala` wired to in-memory fakes, and the fakes themselves for assertions."""
 
     def __init__(self, now: datetime = datetime(2026, 11, 22, 6, 0, tzinfo=timezone.utc), classify=routing.classify,
-                 sla: SlaPolicy = SlaPolicy()) -> None:
+                 sla: SlaPolicy = SlaPolicy(), author_hourly_limit: int = 10) -> None:
         self.now = now
         self.tickets, self.checkpoints, self.corrections = InMemoryTickets(), InMemoryCheckpoints(), InMemoryCorrections()
         self.receipts = InMemoryReceipts()
         self.workflow, self.notifier, self.channel = FakeWorkflow(), FakeNotifier(self.receipts), FakeChannel()
         self.identity = FakeIdentity(DEMO, PASSWORD)
-        self.incidents, self.tasks = InMemoryIncidents(), RecordedTasks()
+        self.incidents, self.tasks, self.bans = InMemoryIncidents(), RecordedTasks(), InMemoryBans()
         self.kemala = Kemala(Collaborators(
             tickets=self.tickets, checkpoints=self.checkpoints, corrections=self.corrections, workflow=self.workflow,
-            notifier=self.notifier, channels={"x": self.channel, "sms": self.channel}, directory=load_directory(), classify=classify,
+            notifier=self.notifier, channels={"x": self.channel, "sms": self.channel, "web": self.channel, "app": self.channel}, directory=load_directory(), classify=classify,
             links=lambda ticket, action: f"https://kemala.local/tickets/{ticket.ticket_id}/{action}?sig=x",
             clock=lambda: self.now, receipts=self.receipts, sla=sla, own_accounts=frozenset({"kemalajateng"}),
             queries=InMemoryTicketQueries(self.tickets), identity=self.identity, open311_key=lambda: OPEN311_KEY,
-            incidents=self.incidents, tasks=self.tasks,
+            incidents=self.incidents, tasks=self.tasks, bans=self.bans,
+            author_hourly_limit=author_hourly_limit,
         ))
 
     def run_tasks(self) -> None:

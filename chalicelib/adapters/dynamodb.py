@@ -11,6 +11,7 @@ only what its readers use.
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 
 from pynamodb.attributes import (
@@ -26,13 +27,14 @@ from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from chalicelib.adapters.clients import sharing_data
+from chalicelib.domain.followups import FollowUp
 from chalicelib.domain.incidents import OpenIncident
 from chalicelib.domain.messages import WIB
 from chalicelib.domain.sla import Deadlines
 from chalicelib.domain.tickets import (
     FINISHED, AlertStart, Classification, Correction, Delivery, Escalation, HistoryEntry, MessageKind, Privacy, Status, Ticket,
 )
-from chalicelib.services.ports import ConcurrentUpdateError, QueueItem, TicketNotFoundError
+from chalicelib.services.ports import Ban, ConcurrentUpdateError, QueueItem, TicketNotFoundError
 from chalicelib.settings import Tables
 
 
@@ -53,7 +55,7 @@ class MonthIndex(GlobalSecondaryIndex):
     class Meta:
         index_name = "month"
         projection = IncludeProjection(["status", "agency", "channel", "text", "classification", "history",
-                                        "escalations", "latest_answer", "resolution_note"])
+                                        "escalations", "latest_answer", "resolution_note", "incident", "hold"])
 
     month = UnicodeAttribute(hash_key=True)
     received_at = UTCDateTimeAttribute(range_key=True)
@@ -81,6 +83,8 @@ class TicketModel(Model):
     kecamatan = UnicodeAttribute(null=True)
     photo = UnicodeAttribute(null=True)
     incident = UnicodeAttribute(null=True)
+    hold = UnicodeAttribute(null=True)
+    follow_ups = JSONAttribute(default=list)
     agency = UnicodeAttribute(null=True)
     copy_region = UnicodeAttribute(null=True)
     classification = JSONAttribute(null=True)
@@ -108,6 +112,8 @@ class CheckpointModel(Model):
     cursor = UnicodeAttribute(null=True)  # the channel's opaque cursor (X: checkpoint and drain in progress)
     since_id = NumberAttribute(null=True)  # the checkpoint as written before cursors, read if no cursor
     counter = NumberAttribute(null=True)
+    members = UnicodeSetAttribute(null=True)  # what a rate-limit window counted (message ids)
+    expires_at = NumberAttribute(null=True)  # epoch seconds: DynamoDB's TTL removes the item after it
     updated_at = UTCDateTimeAttribute(null=True)
 
 
@@ -128,7 +134,7 @@ def use_tables(tables: Tables) -> None:
     for model, name in ((TicketModel, tables.tickets), (CheckpointModel, tables.checkpoints),
                         (ReceiptModel, tables.checkpoints),
                         (CorrectionModel, tables.corrections), (PlaceModel, tables.incidents),
-                        (IncidentModel, tables.incidents)):
+                        (IncidentModel, tables.incidents), (BanModel, tables.bans)):
         model.Meta.table_name = name  # PynamoDB reconnects when the name changes
         sharing_data(model._get_connection().connection.session)
 
@@ -144,6 +150,7 @@ def _to_model(ticket: Ticket) -> TicketModel:
         channel=ticket.channel, source_id=ticket.source_id, text=ticket.text, author=ticket.author,
         received_at=ticket.received_at, status=ticket.status.value, privacy=ticket.privacy.value,
         regency=ticket.regency, kecamatan=ticket.kecamatan, photo=ticket.photo, incident=ticket.incident,
+        hold=ticket.hold, follow_ups=[{**asdict(f), "at": f.at.isoformat()} for f in ticket.follow_ups],
         agency=ticket.agency, copy_region=ticket.copy_region,
         classification=None if c is None else {
             "agency": c.agency, "region": c.region, "urgency": c.urgency,
@@ -197,7 +204,8 @@ def _to_ticket(model: TicketModel) -> Ticket:
         ticket_id=model.ticket_id, channel=model.channel, source_id=model.source_id, text=model.text,
         author=model.author, received_at=model.received_at, status=Status(model.status),
         privacy=Privacy(model.privacy or Privacy.PUBLIC.value), regency=model.regency, kecamatan=model.kecamatan,
-        photo=model.photo, incident=model.incident,
+        photo=model.photo, incident=model.incident, hold=model.hold,
+        follow_ups=[FollowUp(**{**f, "at": _time(f["at"])}) for f in model.follow_ups or []],
         classification=_classification(c), agency=model.agency, copy_region=model.copy_region,
         deadlines=None if d is None else Deadlines(_time(d["response_due"]), _time(d["resolution_due"]),
                                                    timedelta(seconds=d["ladder_seconds"])),
@@ -291,8 +299,8 @@ class DynamoTicketQueries:
     def received_in(self, month: str) -> list[Ticket]:
         return [Ticket(ticket_id=m.ticket_id, channel=m.channel, source_id="", text=m.text, received_at=m.received_at,
                        status=Status(m.status), classification=_classification(m.classification), agency=m.agency,
-                       latest_answer=m.latest_answer, resolution_note=m.resolution_note,
-                       escalations=_escalations(m), history=_history(m))
+                       latest_answer=m.latest_answer, resolution_note=m.resolution_note, incident=m.incident,
+                       hold=m.hold, escalations=_escalations(m), history=_history(m))
                 for m in TicketModel.by_month.query(month)]
 
 
@@ -318,6 +326,13 @@ class DynamoCheckpointStore:
         item = CheckpointModel(counter)
         item.update(actions=[CheckpointModel.counter.add(1)])
         return int(item.counter) - 1
+
+    def count_once(self, counter: str, member: str, expires_at: datetime) -> int:
+        """An atomic, idempotent ADD to a string set: the set's size after it."""
+        item = CheckpointModel(counter)
+        item.update(actions=[CheckpointModel.members.add({member}),
+                             CheckpointModel.expires_at.set(int(expires_at.timestamp()))])
+        return len(item.members or ())
 
 
 class DynamoReceiptStore:
@@ -409,3 +424,36 @@ class DynamoIncidentStore:
             return set(IncidentModel.get(incident_id, consistent_read=True).reports or ())
         except DoesNotExist:
             return set()
+
+
+class BanModel(Model):
+    """One banned sender: an X handle in lower case, a phone number in E.164 or an e-mail address."""
+
+    class Meta:
+        table_name = "bound by use_tables()"
+
+    kind = UnicodeAttribute(hash_key=True)
+    address = UnicodeAttribute(range_key=True)
+    reason = UnicodeAttribute()
+    by = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+
+
+class DynamoBanList:
+    """The ban list administrators manage: one item per banned sender, read by key, listed per kind."""
+
+    def is_banned(self, kind: str, address: str) -> bool:
+        try:
+            BanModel.get(kind, address)
+        except DoesNotExist:
+            return False
+        return True
+
+    def ban(self, ban: Ban) -> None:
+        BanModel(ban.kind, ban.address, reason=ban.reason, by=ban.by, at=ban.at).save()
+
+    def unban(self, kind: str, address: str) -> None:
+        BanModel(kind, address).delete()
+
+    def bans(self, kinds: tuple[str, ...]) -> list[Ban]:
+        return [Ban(m.kind, m.address, m.reason, m.by, m.at) for kind in kinds for m in BanModel.query(kind)]

@@ -1,4 +1,4 @@
-"""Step Functions: start a ticket's workflow and resume it when the agency acknowledges."""
+"""Step Functions: start a ticket's workflow (and its reopen executions), resume it when the agency acts."""
 from __future__ import annotations
 
 import json
@@ -18,15 +18,20 @@ class StepFunctionsWorkflow:
 
         Returns False when an execution with that name already exists.
         """
+        return self._start(ticket_id, {"ticket_id": ticket_id})
+
+    def _start(self, name: str, payload: dict) -> bool:
         try:
-            self._client.start_execution(
-                stateMachineArn=self._arn, name=ticket_id, input=json.dumps({"ticket_id": ticket_id})
-            )
+            self._client.start_execution(stateMachineArn=self._arn, name=name, input=json.dumps(payload))
         except ClientError as error:
             if error.response["Error"]["Code"] == "ExecutionAlreadyExists":
                 return False
             raise
         return True
+
+    def reopen(self, ticket_id: str, round_: int, view: dict) -> bool:
+        """The reopen execution of this round (`<ticket>-R<round>`); False when it exists already."""
+        return self._start(f"{ticket_id}-R{round_}", {"ticket_id": ticket_id, "reopened": round_, "ticket": view})
 
     def resume(self, task_token: str, output: dict) -> None:
         try:

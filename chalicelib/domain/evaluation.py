@@ -5,7 +5,11 @@ agency is notified and ends when it hands the ticket on, resolves it, or the tri
 Its deadlines are recomputed from the time it was assigned, the complaint's urgency and the
 directory's hours (as the workflow set them), so any past period can be evaluated again from
 what was recorded. Rates are over every spell an agency received, so closing fast without
-answering or handing everything on cannot improve them.
+answering or handing everything on cannot improve them. A ticket the citizen reopened is not
+resolved until the agency resolves it again, against the fresh resolution deadline it got then.
+
+Reports and incidents are counted apart: every ticket is a report; the reports linked to one
+incident (domain/incidents.py) are one incident, and a report standing alone is one too.
 """
 from __future__ import annotations
 
@@ -73,7 +77,17 @@ def spells(ticket: Ticket, deadlines_of: DeadlinesOf, until: datetime) -> list[S
                 current.resolved_at = current.ended_at = entry.at
         elif current and entry.status is Status.CLOSED:
             current.ended_at = entry.at
+        elif entry.status is Status.REOPENED and result and result[-1].agency == entry.agency:
+            spell = result[-1]
+            spell.resolved_at = spell.ended_at = None
+            fresh = deadlines_of(spell.agency, urgency, entry.at)
+            spell.deadlines = Deadlines(spell.deadlines.response_due, fresh.resolution_due, fresh.ladder)
     return result
+
+
+def incident_of(ticket: Ticket) -> str:
+    """The problem a report is about: its incident, or the report itself when it stands alone."""
+    return ticket.incident or ticket.ticket_id
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -98,6 +112,11 @@ class AgencyFigures:
     response_hours: list[float] = field(default_factory=list)
     escalations: Counter = field(default_factory=Counter)  # level -> count
     ticket_ids: list[str] = field(default_factory=list)
+    problems: set[str] = field(default_factory=set)  # the incidents its reports are about
+
+    @property
+    def incidents(self) -> int:
+        return len(self.problems)
 
     @property
     def responded_in_time_pct(self) -> float | None:
@@ -129,6 +148,7 @@ def evaluate(tickets: Iterable[Ticket], deadlines_of: DeadlinesOf, until: dateti
             f.agency = spell.agency
             f.received += 1
             f.ticket_ids.append(ticket.ticket_id)
+            f.problems.add(incident_of(ticket))
             f.responded_in_time += spell.responded_in_time()
             f.resolved += spell.resolved_at is not None
             f.resolved_in_time += spell.resolved_in_time()

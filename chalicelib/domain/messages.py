@@ -15,6 +15,7 @@ from html import escape
 
 from chalicelib.domain.datafiles import load_yaml
 from chalicelib.domain.directory import Agency, RegionOffice, load_directory
+from chalicelib.domain.followups import FollowUp
 from chalicelib.domain.privacy import mask
 from chalicelib.domain.tickets import MessageKind, Privacy, Status, Ticket
 
@@ -35,6 +36,7 @@ STATUS_LABELS = {
     Status.ANSWERED: "Ditanggapi instansi",
     Status.RESOLVED: "Selesai",
     Status.CLOSED: "Ditutup (bukan aduan)",
+    Status.REOPENED: "Dibuka kembali",
 }
 
 
@@ -75,7 +77,7 @@ def quoted(text: str) -> str:
 
 def _html_value(name: str, value: object) -> str:
     text = escape(str(value))
-    if name == "quoted_text":
+    if name.startswith("quoted_"):
         return f"<blockquote>{text.replace(chr(10), '<br>')}</blockquote>"
     return f'<a href="{text}">{text}</a>' if name.endswith("_url") else text
 
@@ -120,6 +122,11 @@ def citizen_message(kind: MessageKind, ticket: Ticket, agency: Agency, text: str
     ).strip()
 
 
+def flood_item(limit: int) -> str:
+    """The text of a triage item that takes one sender's messages past the hourly limit."""
+    return _templates()["flood_item"].format(limit=limit)
+
+
 def status_reply(ticket_id: str, ticket: Ticket | None, agency: Agency | None) -> str:
     """A ticket's status in one short message (the reply to `STATUS <ticket>`): no personal data."""
     if ticket is None:
@@ -134,6 +141,15 @@ def status_reply(ticket_id: str, ticket: Ticket | None, agency: Agency | None) -
 def agency_notification(ticket: Ticket, agency: Agency, links: dict[str, str]) -> Email:
     """`links`: the agency's signed links by action (acknowledge, answer, resolve, reassign)."""
     return _email("agency_notification", {**_ticket_fields(ticket, agency), **{f"{k}_url": v for k, v in links.items()}})
+
+
+def follow_up_alert(ticket: Ticket, agency: Agency, follow_up: FollowUp, links: dict[str, str]) -> Email:
+    """What the citizen added (`reopened`: it said the problem is not fixed), to the agency holding the
+    ticket; masked like the complaint's own text for an anonymous complaint. `links`: answer, resolve."""
+    words = mask(follow_up.text) if ticket.privacy is Privacy.ANONYMOUS else follow_up.text
+    return _email("reopened" if follow_up.reopened else "follow_up", {
+        **_ticket_fields(ticket, agency), "follow_up_at": format_wib(follow_up.at), "quoted_follow_up": quoted(words),
+        **{f"{k}_url": v for k, v in links.items()}})
 
 
 def region_copy(ticket: Ticket, agency: Agency, office: RegionOffice) -> Email:

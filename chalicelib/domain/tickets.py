@@ -7,6 +7,7 @@ intake finds the same ticket) and then moves through what agencies actually do:
                                           NOTIFIED | ACKNOWLEDGED  -> ANSWERED | RESOLVED
     NOTIFIED | ACKNOWLEDGED | ANSWERED -> ASSIGNED  (handed to another agency, with a reason)
     NOTIFIED | ACKNOWLEDGED            -> CLOSED    (triage desk: not a complaint)
+    RESOLVED -> REOPENED (the citizen says it is not fixed, within 7 days) -> ANSWERED | RESOLVED | ASSIGNED
 
 Missed deadlines do not change the status: each escalation is recorded with its level and clock.
 Every transition is checked here and recorded in the history with its time and who did it: that
@@ -16,10 +17,11 @@ on the ticket with the transition that causes them (`deliveries`), so they go ou
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from chalicelib.domain.directory import TRIAGE
+from chalicelib.domain.followups import FollowUp, reopen_window
 from chalicelib.domain.sla import Deadlines
 
 
@@ -40,9 +42,10 @@ class Status(str, enum.Enum):
     ANSWERED = "ANSWERED"
     RESOLVED = "RESOLVED"
     CLOSED = "CLOSED"
+    REOPENED = "REOPENED"  # resolved, then the citizen said it is not fixed: back with the agency
 
 
-WITH_AGENCY = {Status.NOTIFIED, Status.ACKNOWLEDGED, Status.ANSWERED}
+WITH_AGENCY = {Status.NOTIFIED, Status.ACKNOWLEDGED, Status.ANSWERED, Status.REOPENED}
 FINISHED = {Status.RESOLVED, Status.CLOSED}
 HAND_ON_LIMIT = 2  # hand-ons between agencies before the triage desk decides where a ticket belongs
 
@@ -53,9 +56,12 @@ _ALLOWED: dict[Status, set[Status]] = {
     Status.NOTIFIED: {Status.ACKNOWLEDGED, Status.ANSWERED, Status.RESOLVED, Status.ASSIGNED, Status.CLOSED},
     Status.ACKNOWLEDGED: {Status.ANSWERED, Status.RESOLVED, Status.ASSIGNED, Status.CLOSED},
     Status.ANSWERED: {Status.ANSWERED, Status.RESOLVED, Status.ASSIGNED},
-    Status.RESOLVED: set(),
+    Status.RESOLVED: {Status.REOPENED},
     Status.CLOSED: set(),
+    Status.REOPENED: {Status.ANSWERED, Status.RESOLVED, Status.ASSIGNED},
 }
+REDACTED = "[dihapus: postingan ini dihapus oleh penulisnya]"
+FLOOD = "flood"  # a ticket holding one account's messages past the hourly limit: for the triage desk
 
 
 class Privacy(str, enum.Enum):
@@ -164,6 +170,8 @@ class Ticket:
     kecamatan: str | None = None
     photo: str | None = None  # the stored photo's key
     incident: str | None = None  # the incident this report is linked to (domain/incidents.py)
+    hold: str | None = None  # why it goes to the triage desk whatever its text says (FLOOD)
+    follow_ups: list[FollowUp] = field(default_factory=list)
     classification: Classification | None = None
     agency: str | None = None
     copy_region: str | None = None  # regency/city government that gets a copy, if the agency's work needs it
@@ -293,6 +301,42 @@ class Ticket:
                                          agency=self.agency))
         return incident
 
+    def add_follow_up(self, follow_up: FollowUp) -> bool:
+        """Record what the citizen added; False when that message was recorded already."""
+        if any(f.source == follow_up.source for f in self.follow_ups):
+            return False
+        self.follow_ups.append(follow_up)
+        return True
+
+    def may_reopen(self, at: datetime) -> bool:
+        """Resolved within the reopen window, and the resolution has reached the citizen (or failed to)."""
+        resolution = self.deliveries.get("resolution")
+        return (self.status is Status.RESOLVED and self.resolved_at is not None
+                and at - self.resolved_at <= reopen_window() and not (resolution and resolution.waiting))
+
+    def reopen(self, follow_up: FollowUp, deadlines: Deadlines, at: datetime) -> str | None:
+        """The citizen says the problem is not fixed: the ticket goes back to the agency that resolved it
+        with a fresh resolution deadline, and stands on its own (returns the incident it leaves, if any).
+        The resolution message already sent is kept under its round's key."""
+        if not self.may_reopen(at):
+            raise InvalidTransitionError(f"ticket {self.ticket_id} cannot be reopened now")
+        self._move(Status.REOPENED, at, actor="warga", note="dibuka kembali: warga menyatakan belum selesai")
+        if "resolution" in self.deliveries:
+            self.deliveries[f"resolution-{self.reopen_round}"] = self.deliveries.pop("resolution")
+        self.deadlines, self.resolved_at, self.resolution_note, self.task_token = deadlines, None, None, None
+        follow_up.reopened = True
+        left, self.incident = self.incident, None
+        return left
+
+    def redact(self, at: datetime) -> None:
+        """The source post was deleted by its author: its words and author go; the ticket's numbers stay
+        (agency, region, urgency, times, history) for the record."""
+        self.text, self.author = REDACTED, None
+        if self.classification:
+            self.classification = replace(self.classification, evidence=[])
+        self.history.append(HistoryEntry(at=at, status=self.status, agency=self.agency,
+                                         note="teks dan pengirim dihapus: postingan dihapus oleh penulisnya"))
+
     def tell_ticket_number(self) -> str:
         """Record the message that gives the citizen the ticket number (once); returns its delivery key."""
         key = MessageKind.TICKET.value
@@ -312,7 +356,16 @@ class Ticket:
     @property
     def responded(self) -> bool:
         """The holding agency acknowledged or answered (the response clock stopped)."""
-        return self.status in {Status.ACKNOWLEDGED, Status.ANSWERED} or self.status in FINISHED
+        return self.status in {Status.ACKNOWLEDGED, Status.ANSWERED, Status.REOPENED} or self.status in FINISHED
+
+    @property
+    def reopen_round(self) -> int:
+        """How many times the ticket was reopened (its workflow's reopen executions are numbered by it)."""
+        return sum(1 for e in self.history if e.status is Status.REOPENED and e.actor == "warga")
+
+    @property
+    def redacted(self) -> bool:
+        return self.text == REDACTED
 
     def hand_ons(self) -> list[HistoryEntry]:
         """Each time a person handed the ticket on (the entry's agency is the one that had it)."""
@@ -333,8 +386,10 @@ class Ticket:
         return Correction(self.ticket_id, self.text, predicted or "", self.agency, hand_ons[-1].actor, at)
 
     def escalation_levels(self, clock: str) -> list[int]:
-        """Levels reached on a clock for the current agency."""
-        return [e.level for e in self.escalations if e.clock == clock and e.agency == self.agency]
+        """Levels reached on a clock for the current agency (since the ticket was last reopened)."""
+        since = max((e.at for e in self.history if e.status is Status.REOPENED), default=None)
+        return [e.level for e in self.escalations
+                if e.clock == clock and e.agency == self.agency and (since is None or e.at >= since)]
 
     def response_time(self) -> timedelta | None:
         """How long the agency took to first respond (acknowledge or answer), from when it was notified."""

@@ -34,6 +34,7 @@ _NONE_LAST = float("inf")
 SORTS = {  # column -> key (ascending); the ranking's default is "responded"
     "agency": lambda f: f.agency,
     "received": lambda f: -f.received,
+    "incidents": lambda f: -f.incidents,
     "responded": lambda f: -(f.responded_in_time_pct or -1),
     "median": lambda f: f.median_response_hours if f.median_response_hours is not None else _NONE_LAST,
     "p90": lambda f: f.p90_response_hours if f.p90_response_hours is not None else _NONE_LAST,
@@ -96,7 +97,7 @@ def report(user: User):
     return html("report.html", user=user, o=result, month=month, directory=kemala().directory)
 
 
-REPORT_COLUMNS = ["instansi", "nama", "diterima", "ditanggapi_tepat_waktu", "ditanggapi_tepat_waktu_pct",
+REPORT_COLUMNS = ["instansi", "nama", "diterima", "insiden", "ditanggapi_tepat_waktu", "ditanggapi_tepat_waktu_pct",
                   "median_jam_tanggapan", "p90_jam_tanggapan", "selesai", "selesai_tepat_waktu",
                   "selesai_tepat_waktu_pct", "eskalasi_1", "eskalasi_2", "dialihkan_masuk", "dialihkan_keluar",
                   "terbuka_akhir_periode"]
@@ -111,7 +112,7 @@ def report_csv(result) -> str:
     def number(value):
         return "" if value is None else round(value, 2)
     for f in result.agencies:
-        writer.writerow([f.agency, directory[f.agency].name, f.received, f.responded_in_time,
+        writer.writerow([f.agency, directory[f.agency].name, f.received, f.incidents, f.responded_in_time,
                          number(f.responded_in_time_pct), number(f.median_response_hours),
                          number(f.p90_response_hours), f.resolved, f.resolved_in_time, number(f.resolved_in_time_pct),
                          f.escalations.get(1, 0), f.escalations.get(2, 0), f.handed_in, f.handed_on, f.open])

@@ -18,6 +18,7 @@ from chalicelib.bootstrap import kemala
 from chalicelib.domain.places import regencies_with_kecamatan
 from chalicelib.http.views import public_status
 from chalicelib.services.complaints import Complaint, ComplaintRejectedError
+from chalicelib.services.followups import ADDED, DUPLICATE, REOPENED
 from chalicelib.services.ports import TicketNotFoundError
 
 lapor = Blueprint(__name__)
@@ -28,6 +29,11 @@ PRIVACY_CHOICES = [
     ("anonymous", "Anonim", "instansi tidak melihat siapa pelapornya"),
 ]
 _FIELDS = ("text", "contact", "privacy", "regency", "kecamatan")
+COMMENT_NOTICES = {
+    REOPENED: "Tiket dibuka kembali: instansi diberi tahu dan diberi batas waktu penyelesaian baru.",
+    ADDED: "Keterangan Anda tercatat dan diteruskan ke instansi.",
+    DUPLICATE: "Keterangan ini sudah tercatat.",
+}
 _env = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
                    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 
@@ -107,8 +113,29 @@ def _ticket_as_typed(ticket_id: str):
 
 @lapor.route("/lapor/status/{ticket_id}", methods=["GET"])
 def status(ticket_id):
+    return _status_page(ticket_id)
+
+
+def _status_page(ticket_id: str, status: int = 200, **context) -> Response:
     try:
         view = public_status(_ticket_as_typed(ticket_id), kemala().directory)
     except TicketNotFoundError:
         return _page("lapor/status.html", 404, ticket_id=ticket_id, error=f"Tiket {ticket_id} tidak ditemukan")
-    return _page("lapor/status.html", ticket_id=ticket_id, view=view)
+    return _page("lapor/status.html", status, ticket_id=ticket_id, view=view, comment_id=new_form_id(), **context)
+
+
+@lapor.route("/lapor/status/{ticket_id}", methods=["POST"], content_types=FORM_TYPES)
+def comment(ticket_id):
+    """A comment on the status page joins the ticket (services/followups.py); the page says what became of it."""
+    request = lapor.current_request
+    body = request.raw_body if isinstance(request.raw_body, bytes) else (request.raw_body or "").encode("utf-8")
+    fields, _ = read_form(request.headers.get("content-type", ""), body)
+    text = fields.get("text", "")
+    try:
+        ticket_id = _ticket_as_typed(ticket_id).ticket_id
+        outcome = kemala().complaints.comment(ticket_id, fields.get("comment_id", ""), text)
+    except TicketNotFoundError:
+        return _status_page(ticket_id)
+    except ComplaintRejectedError as error:
+        return _status_page(ticket_id, 400, error=str(error), comment=text)
+    return _status_page(ticket_id, 201, notice=COMMENT_NOTICES[outcome])

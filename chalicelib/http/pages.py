@@ -10,6 +10,7 @@ from typing import Any
 from chalice import Response
 
 from chalicelib.domain.messages import STATUS_LABELS, WIB, format_wib
+from chalicelib.domain.privacy import mask
 from chalicelib.domain.tickets import Status
 
 HERE = Path(__file__).resolve().parent
@@ -46,7 +47,7 @@ def _env() -> Any:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(wib=format_wib, duration=duration, status=_status_label,
                        urgency=lambda u: URGENCY_LABELS.get(u, u), channel=lambda c: CHANNEL_LABELS.get(c, c),
-                       day=lambda d: f"{d.astimezone(WIB):%Y-%m-%d}" if d else "")
+                       day=lambda d: f"{d.astimezone(WIB):%Y-%m-%d}" if d else "", mask=mask)
     env.globals.update(time_left=time_left, statuses=STATUS_LABELS, urgencies=URGENCY_LABELS,
                        channels=CHANNEL_LABELS)
     return env

@@ -12,6 +12,7 @@ from chalicelib.bootstrap import kemala
 from chalicelib.domain.access import AccessDeniedError
 from chalicelib.domain.directory import UnknownAgencyError
 from chalicelib.domain.messages import WIB
+from chalicelib.domain.senders import InvalidSenderError
 from chalicelib.domain.tickets import InvalidTransitionError
 from chalicelib.http.auth import user_of
 from chalicelib.http.inputs import form_text
@@ -27,6 +28,11 @@ class BadInputError(ValueError):
 
 def form(request) -> dict[str, str]:
     return {k: v[0].strip() for k, v in parse_qs(form_text(request)).items()}
+
+
+def form_list(request, name: str) -> list[str]:
+    """Every value of a repeated form field (checkboxes)."""
+    return [v.strip() for v in parse_qs((request.raw_body or b"").decode("utf-8")).get(name, [])]
 
 
 def query(request) -> dict[str, str]:
@@ -67,7 +73,7 @@ def page(blueprint: Blueprint):
                 return html("error.html", 403, user=user, message=str(error))
             except TicketNotFoundError as error:
                 return html("error.html", 404, user=user, message=f"Tiket {error.args[0]} tidak ditemukan")
-            except BadInputError as error:
+            except (BadInputError, UnknownAgencyError, InvalidSenderError) as error:
                 return html("error.html", 400, user=user, message=str(error))
             except UnknownAgencyError as error:
                 return html("error.html", 400, user=user, message=f"Kode instansi tidak dikenal: {error.args[0]}")

@@ -1,6 +1,7 @@
-"""The workspace's routes: sign-in, an agency's queue and tickets with the lifecycle's actions, user
-management, and the same ticket reads and actions as a JSON API for scripts. Every route checks
-the session first; refusals come back as pages (or JSON) with a 403/404 and a message."""
+"""The workspace's routes: sign-in, an agency's queue and tickets with the lifecycle's actions (and the
+triage desk's closing in bulk), user management, the ban list, and the same ticket reads and actions as
+a JSON API for scripts. Every route checks the session first; refusals come back as pages (or JSON) with
+a 403/404 and a message."""
 from __future__ import annotations
 
 from chalice import BadRequestError, Blueprint, NotFoundError, Response, UnauthorizedError
@@ -11,7 +12,7 @@ from chalicelib.http.auth import expired_cookie, session_cookie, user_of
 from chalicelib.http import inputs
 from chalicelib.http.errors import as_http_errors
 from chalicelib.http.pages import HERE, html, redirect
-from chalicelib.http.session import FORMS, BadInputError, agency_code, day, form, page, query
+from chalicelib.http.session import FORMS, BadInputError, agency_code, day, form, form_list, page, query
 from chalicelib.http.views import public_status
 from chalicelib.services.ports import AccountRefusedError, InvalidTokenError, LoginFailedError
 from chalicelib.services.workspace import ACTIONS, QueueFilter
@@ -29,6 +30,7 @@ def _form() -> dict[str, str]:
 
 STATIC = {"pico.min.css": "text/css", "workspace.css": "text/css", "chart.umd.min.js": "text/javascript",
           "overview.js": "text/javascript", "lapor.css": "text/css", "lapor.js": "text/javascript"}
+SENDER_KINDS = {"x": "Akun X", "phone": "Nomor telepon", "email": "Alamat e-mail"}
 CONFIRMATIONS = {
     "acknowledge": "Penerimaan tiket {id} dikonfirmasi; batas waktu tanggapan berhenti.",
     "answer": "Jawaban untuk tiket {id} tersimpan dan diteruskan ke warga.",
@@ -101,8 +103,22 @@ def queue(user: User):
                          q.get("q", ""))
     ws = kemala().workspace
     items = ws.queue(user, wanted)
+    closed = q.get("closed", "")
     return html("queue.html", user=user, items=items, agency=ws.queue_owner(user, wanted.agency), q=q,
-                now=kemala().collaborators.clock(), directory=kemala().directory)
+                now=kemala().collaborators.clock(), directory=kemala().directory,
+                done=f"{closed} tiket ditutup sebagai bukan aduan." if closed.isdigit() else "")
+
+
+@workspace.route("/workspace/queue/close", methods=["POST"], content_types=FORMS)
+@page(workspace)
+def close_selected(user: User):
+    """The triage desk closes the tickets it ticked in its queue, in one action."""
+    request = workspace.current_request
+    chosen = form_list(request, "ticket")
+    if not chosen:
+        raise BadInputError("Pilih dulu tiket yang akan ditutup")
+    closed = kemala().workspace.close_many(user, chosen, _form().get("reason", ""))
+    return redirect(f"/workspace/queue?closed={len(closed)}")
 
 
 @workspace.route("/workspace/tickets/{ticket_id}", methods=["GET"])
@@ -143,6 +159,28 @@ def users(user: User):
         message = f"Pengguna {form.get('username')} dibuat dalam grup {group}."
     return html("users.html", user=user, names=kemala().users.usernames(user), message=message,
                 groups=[*kemala().directory.codes(), *STAFF_GROUPS[1:]])
+
+
+# --- Ban list (admin) ---------------------------------------------------------------------------------
+
+@workspace.route("/workspace/bans", methods=["GET", "POST"], content_types=FORMS)
+@page(workspace)
+def bans(user: User):
+    """Who Kemala no longer takes messages from or replies to: add (POST), list."""
+    message = ""
+    if workspace.current_request.method == "POST":
+        fields = _form()
+        ban = kemala().bans.ban(user, fields.get("kind", ""), fields.get("address", ""), fields.get("reason", ""))
+        message = f"{ban.address} diblokir: pesannya tidak lagi diterima dan tidak dibalas."
+    return html("bans.html", user=user, bans=kemala().bans.listed(user), message=message, kinds=SENDER_KINDS)
+
+
+@workspace.route("/workspace/bans/remove", methods=["POST"], content_types=FORMS)
+@page(workspace)
+def unban(user: User):
+    fields = _form()
+    kemala().bans.unban(user, fields.get("kind", ""), fields.get("address", ""))
+    return redirect("/workspace/bans")
 
 
 # --- JSON API (Authorization: Bearer <ID token>) -------------------------------------------------------

@@ -29,15 +29,17 @@ class AgencyActions:
     def __init__(self, c: Collaborators) -> None:
         self._c = c
 
-    def _act(self, ticket_id: str, change: Callable[[Ticket], bool]) -> Ticket:
-        """Apply `change` (False: nothing to do) to a fresh copy, save it, resume the waiting workflow."""
+    def apply(self, ticket_id: str, change: Callable[[Ticket], bool], resume: bool = True) -> Ticket:
+        """Apply `change` (False: nothing to do) to a fresh copy, save it, resume the waiting workflow
+        (unless `resume` is False: a change the workflow need not act on leaves its wait as it is)."""
         c = self._c
         for attempt in range(_ATTEMPTS):
             ticket = c.tickets.get(ticket_id)
-            token, responded = ticket.task_token, ticket.responded
+            token, responded = ticket.task_token if resume else None, ticket.responded
             if not change(ticket):
                 return ticket
-            ticket.task_token = None
+            if resume:
+                ticket.task_token = None
             try:
                 c.tickets.save(ticket)
             except ConcurrentUpdateError:
@@ -58,7 +60,7 @@ class AgencyActions:
     def _on_incident(self, ticket_id: str, change: Callable[[Ticket], bool], task: dict[str, str]) -> Ticket:
         """Act on the ticket; then, for an incident's report, have the same action spread over its other
         reports asynchronously (`spread_over_incident`): the agency answers once and every reporter hears it."""
-        ticket = self._act(ticket_id, change)
+        ticket = self.apply(ticket_id, change)
         if self._c.tasks and Incidents(self._c).others(ticket):
             self._c.tasks.run_later("act_on_incident", {"ticket_id": ticket_id, **task})
         return ticket
@@ -72,7 +74,7 @@ class AgencyActions:
         done = []
         for other in Incidents(self._c).others(self._c.tickets.get(ticket_id)):
             try:
-                self._act(other, change)
+                self.apply(other, change)
             except (InvalidTransitionError, ConcurrentUpdateError):
                 continue
             done.append(other)
@@ -110,7 +112,7 @@ class AgencyActions:
             left[:] = [ticket.unlink_incident(agency, c.clock())]
             return True
 
-        ticket = self._act(ticket_id, change)
+        ticket = self.apply(ticket_id, change)
         for incident in left:
             c.incidents.remove_report(incident, ticket_id)
         holder = c.directory[agency]
@@ -142,7 +144,7 @@ class AgencyActions:
             ticket.close(by, reason, self._c.clock())
             return True
 
-        return self._act(ticket_id, change)
+        return self.apply(ticket_id, change)
 
     def reassign(self, ticket_id: str, by: str, to: str, reason: str = "") -> Ticket:
         """The agency holding a ticket hands it to the right agency, which gets fresh deadlines. A
@@ -165,4 +167,4 @@ class AgencyActions:
                             copy_region=copy_region(agency, region, c.directory))
             return True
 
-        return self._act(ticket_id, change)
+        return self.apply(ticket_id, change)

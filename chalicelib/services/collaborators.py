@@ -10,8 +10,8 @@ from chalicelib.domain.incidents import WINDOW
 from chalicelib.domain.sla import SlaPolicy
 from chalicelib.domain.tickets import Classification, Ticket
 from chalicelib.services.ports import (
-    Channels, CheckpointStore, ReceiptStore, CorrectionStore, Identity, IncidentStore, Notifier, PhotoStore, Tasks, TicketQueries,
-    TicketRepository, Workflow,
+    BanList, Channels, CheckpointStore, CorrectionStore, Identity, IncidentStore, Notifier, PhotoStore, ReceiptStore,
+    Tasks, TicketQueries, TicketRepository, Workflow,
 )
 
 Classifier = Callable[[str], Classification]
@@ -41,3 +41,5 @@ class Collaborators:
     incident_window: timedelta = WINDOW  # how long an incident takes new reports
     alert_receipt_wait: timedelta = timedelta(minutes=2)  # how long an unconfirmed alert may still be in flight
     tasks: Tasks | None = None  # asynchronous work (an agency's action spread over an incident's reports)
+    bans: BanList | None = None  # accounts administrators banned; None: nobody is banned
+    author_hourly_limit: int = 10  # messages per hour from one author before the rest go to the triage desk

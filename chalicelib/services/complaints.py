@@ -14,11 +14,16 @@ from chalicelib.domain import privacy
 from chalicelib.domain.places import regencies_with_kecamatan
 from chalicelib.domain.tickets import Privacy, ticket_id_for
 from chalicelib.services.collaborators import Collaborators
-from chalicelib.services.intake import Intake
+from chalicelib.services.followups import FollowUps
+from chalicelib.services.intake import BANNED, CREATED, HELD, Intake
 from chalicelib.services.ports import IncomingMessage, PhotoRejectedError
 
 MIN_TEXT, MAX_TEXT = 10, 4000
 _SOURCE_ID = re.compile(r"^[A-Za-z0-9-]{8,40}$")
+_REFUSED = {
+    BANNED: "Aduan dari kontak ini tidak dapat diterima",
+    HELD: "Terlalu banyak aduan dari kontak ini dalam satu jam: aduan ini dicatat untuk diperiksa petugas triase",
+}
 
 
 class ComplaintRejectedError(ValueError):
@@ -69,10 +74,26 @@ class Complaints:
                 photo = self._c.photos.put(f"{ticket_id}.jpg", complaint.photo)
             except PhotoRejectedError as error:
                 raise ComplaintRejectedError("photo", str(error)) from None
-        created = self._intake.ingest(IncomingMessage(
+        outcome = self._intake.take(IncomingMessage(
             complaint.channel, complaint.source_id, text, contact, self._c.clock(), privacy=choice,
             regency=regency, kecamatan=kecamatan, photo=photo))
-        return ticket_id, created
+        if outcome in _REFUSED:
+            raise ComplaintRejectedError("contact", _REFUSED[outcome])
+        return ticket_id, outcome == CREATED
+
+    def comment(self, ticket_id: str, comment_id: str, text: str) -> str:
+        """A comment on the ticket's status page, joined to it as a follow-up (the form's id makes a
+        comment sent twice one); it may reopen the ticket unless the ticket came from X, whose ticket
+        numbers are public (there only the reporter's reply in the thread reopens). Returns what
+        `FollowUps.take` returned."""
+        if not _SOURCE_ID.match(comment_id):
+            raise ComplaintRejectedError("comment_id", "Formulir tidak dikenal; muat ulang halaman lalu kirim lagi")
+        text = text.strip()
+        if not MIN_TEXT <= len(text) <= MAX_TEXT:
+            raise ComplaintRejectedError("text", f"Keterangan harus {MIN_TEXT}-{MAX_TEXT} karakter")
+        ticket = self._c.tickets.get(ticket_id)
+        message = IncomingMessage("web", f"comment-{comment_id}", text, None, self._c.clock())
+        return FollowUps(self._c).take(ticket.ticket_id, message, may_reopen=ticket.channel != "x")
 
     @staticmethod
     def _place(regency: str, kecamatan: str) -> tuple[str | None, str | None]:

@@ -8,8 +8,10 @@ from __future__ import annotations
 from chalicelib.domain.directory import Directory
 from chalicelib.domain.tickets import Ticket
 from chalicelib.services.actions import AgencyActions
+from chalicelib.services.bans import BanAdmin
 from chalicelib.services.collaborators import Collaborators
 from chalicelib.services.complaints import Complaints
+from chalicelib.services.deletions import Deletions
 from chalicelib.services.intake import Intake
 from chalicelib.services.open311 import Open311
 from chalicelib.services.pipeline import WorkflowSteps
@@ -21,7 +23,8 @@ from chalicelib.services.workspace import Workspace
 class Kemala:
     """`intake`: complaints in; `complaints`: those filed through the web form or an app; `steps`: the
     workflow's tasks; `agencies`: what agencies do; `workspace`, `reports`, `open311`, `users`: what people
-    and partner systems read and do through the web."""
+    and partner systems read and do through the web; `deletions`: posts their authors deleted; `bans`: the
+    ban list administrators manage."""
 
     def __init__(self, collaborators: Collaborators) -> None:
         self.collaborators = collaborators
@@ -33,8 +36,11 @@ class Kemala:
             self.workspace = Workspace(collaborators, collaborators.queries)
             self.reports = Reports(collaborators, collaborators.queries)
             self.open311 = Open311(collaborators, collaborators.queries, collaborators.open311_key)
+            self.deletions = Deletions(collaborators, collaborators.queries)
         if collaborators.identity is not None:
             self.users = UserAdmin(collaborators.identity)
+        if collaborators.bans is not None:
+            self.bans = BanAdmin(collaborators.bans, collaborators.clock)
 
     @property
     def directory(self) -> Directory:

@@ -16,6 +16,7 @@ from chalicelib.domain.directory import TRIAGE, Agency, Directory
 from chalicelib.domain.sla import Deadlines
 from chalicelib.domain.tickets import FINISHED, WITH_AGENCY, Delivery, MessageKind, Status, Ticket
 from chalicelib.domain.incidents import leads
+from chalicelib.domain.senders import sender_of
 from chalicelib.services.alerting import Alert, send_once
 from chalicelib.services.collaborators import Collaborators
 from chalicelib.services.incidents import Incidents
@@ -71,7 +72,8 @@ class WorkflowSteps:
         ticket = c.tickets.get(ticket_id)
         if ticket.status is Status.CLASSIFIED:
             classification = ticket.classification
-            code = classification.agency if classification.confidence >= c.directory.triage_confidence else TRIAGE
+            confident = classification.confidence >= c.directory.triage_confidence
+            code = classification.agency if confident and ticket.hold is None else TRIAGE
             agency = c.directory[code]
             ticket.assign(agency.code, deadlines_for(c, ticket, agency), c.clock(),
                           copy_region=copy_region(agency, classification.region, c.directory))
@@ -118,6 +120,11 @@ class WorkflowSteps:
         delivery = ticket.deliveries.get(key or "")
         if delivery is None or not delivery.waiting:
             return {**self._progress(ticket), "retry_at": None}
+        withheld = self._withheld(ticket)
+        if withheld:
+            delivery.failed = withheld  # on record, never sent
+            c.tickets.save(ticket)
+            return {**self._progress(ticket), "retry_at": None}
         channel = c.channels[ticket.channel]
         text = messages.citizen_message(delivery.kind, ticket, c.directory[delivery.agency], delivery.text)
         parts = channel.render(text)
@@ -137,6 +144,13 @@ class WorkflowSteps:
                 return {**self._progress(ticket, "QUEUED"), "retry_at": self._queue_place(channel, error.reset_at)}
             self._sent(ticket, delivery, post_id, last=index == len(parts) - 1)
         return {**self._progress(ticket), "retry_at": None}
+
+    def _withheld(self, ticket: Ticket) -> str | None:
+        """Why a message must not go to this citizen: the sender is banned, or deleted the post it replies to."""
+        sender = sender_of(ticket.channel, ticket.author)
+        if sender and self._c.bans and self._c.bans.is_banned(*sender):
+            return "withheld: sender banned"
+        return "withheld: source post deleted" if ticket.redacted else None
 
     def _sent(self, ticket: Ticket, delivery: Delivery, post_id: str, last: bool) -> None:
         delivery.post_ids.append(post_id)

@@ -71,11 +71,17 @@ class CheckpointStore(Protocol):
     def put(self, stream: str, cursor: str) -> None: ...
     def take_number(self, counter: str) -> int:
         """The next number of an atomic counter (0, 1, 2...): places in a paced queue."""
+    def count_once(self, counter: str, member: str, expires_at: datetime) -> int:
+        """Add `member` to a set kept until `expires_at` and return its size: counting a message twice
+        (a redelivery) counts it once."""
 
 
 class Workflow(Protocol):
     def start(self, ticket_id: str) -> bool: ...
     def resume(self, task_token: str, output: dict) -> None: ...
+    def reopen(self, ticket_id: str, round_: int, view: dict) -> bool:
+        """Start the ticket's reopen execution of that round (named after it: a second start is a no-op),
+        from where the ticket stands (`view`): straight to waiting for the resolution."""
 
 
 class CorrectionStore(Protocol):
@@ -161,6 +167,30 @@ class AgencyReplies(Protocol):
     """A channel where agencies answer citizens from their own accounts (X)."""
 
     def receive_agency_replies(self, handles: list[str], cursor: str | None) -> Inbox: ...
+
+
+@dataclass(frozen=True)
+class Ban:
+    """An account, phone number or e-mail address whose messages Kemala no longer takes or answers."""
+
+    kind: str  # x | phone | email (domain/senders.py)
+    address: str
+    reason: str
+    by: str
+    at: datetime
+
+
+class BanList(Protocol):
+    def is_banned(self, kind: str, address: str) -> bool: ...
+    def ban(self, ban: Ban) -> None: ...
+    def unban(self, kind: str, address: str) -> None: ...
+    def bans(self, kinds: tuple[str, ...]) -> list[Ban]: ...
+
+
+class PostLookup(Protocol):
+    """A channel whose authors can delete what they posted (X): which of these posts are gone."""
+
+    def missing(self, source_ids: list[str]) -> set[str]: ...
 
 
 class Channels(Protocol):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from chalicelib.domain.access import User, require_overview
-from chalicelib.domain.evaluation import AgencyFigures, evaluate
+from chalicelib.domain.evaluation import AgencyFigures, evaluate, incident_of
 from chalicelib.domain.messages import WIB
 from chalicelib.domain.sla import Deadlines
 from chalicelib.domain.tickets import Ticket
@@ -30,6 +30,11 @@ class Overview:
     as_of: datetime
     agencies: list[AgencyFigures]
     tickets: list[Ticket]
+
+    @property
+    def incidents(self) -> int:
+        """Distinct problems among the period's reports (linked reports count once)."""
+        return len({incident_of(t) for t in self.tickets})
 
     def per_day(self) -> dict[str, int]:
         counts = Counter(f"{t.received_at.astimezone(WIB):%Y-%m-%d}" for t in self.tickets)

@@ -11,10 +11,10 @@ from datetime import date
 
 from chalicelib.domain.access import AccessDeniedError, User, require_act, require_read
 from chalicelib.domain.messages import WIB
-from chalicelib.domain.tickets import Ticket
+from chalicelib.domain.tickets import InvalidTransitionError, Ticket
 from chalicelib.services.actions import AgencyActions
 from chalicelib.services.collaborators import Collaborators
-from chalicelib.services.ports import QueueItem, TicketQueries
+from chalicelib.services.ports import ConcurrentUpdateError, QueueItem, TicketQueries
 
 ACTIONS = ("acknowledge", "answer", "resolve", "reassign", "close")
 
@@ -61,6 +61,18 @@ class Workspace:
         ticket = self._c.tickets.get(ticket_id)
         require_read(user, ticket)
         return ticket
+
+    def close_many(self, user: User, ticket_ids: list[str], reason: str) -> list[str]:
+        """The triage desk closes what it picked from its queue in one action (spam, a sender's flood):
+        the tickets closed; one that moved on meanwhile (handed on, closed already) is left as it is."""
+        closed = []
+        for ticket_id in dict.fromkeys(ticket_ids):
+            try:
+                self.act(user, ticket_id, "close", {"reason": reason})
+            except (InvalidTransitionError, ConcurrentUpdateError):
+                continue
+            closed.append(ticket_id)
+        return closed
 
     def act(self, user: User, ticket_id: str, action: str, fields: dict[str, str]) -> Ticket:
         """One lifecycle action by the user's agency on a ticket it holds; `fields`: text, note, to, reason."""

@@ -4,6 +4,7 @@ import statistics
 from datetime import datetime, timedelta, timezone
 
 from chalicelib.domain.evaluation import evaluate, percentile
+from chalicelib.domain.followups import FollowUp
 from chalicelib.domain.sla import Deadlines
 from chalicelib.domain.tickets import Classification, Status, Ticket
 
@@ -140,3 +141,27 @@ def test_an_escalation_is_not_a_new_spell():
 def test_percentile_is_nearest_rank():
     assert percentile([5, 1, 3, 2, 4, 6, 7, 8, 9, 10], 0.9) == 9
     assert percentile([], 0.9) is None
+
+
+def test_a_reopened_ticket_counts_as_resolved_only_when_resolved_again_against_its_fresh_deadline():
+    at = T0
+    ticket = notified_ticket(at)
+    ticket.resolve("DPUBMCK", "Sudah ditambal", at + timedelta(hours=10))
+    ticket.deliveries["resolution"].sent = True
+    reopened_at = at + timedelta(hours=100)
+    ticket.reopen(FollowUp("x:2", "belum", reopened_at), deadlines_of("DPUBMCK", "NORMAL", reopened_at), reopened_at)
+    still_open = evaluate([ticket], deadlines_of, reopened_at + timedelta(hours=1))["DPUBMCK"]
+    assert (still_open.resolved, still_open.open) == (0, 1)
+    ticket.resolve("DPUBMCK", "Dicor ulang", reopened_at + timedelta(hours=50))  # past the first deadline, not the fresh one
+    again = evaluate([ticket], deadlines_of, reopened_at + timedelta(days=3))["DPUBMCK"]
+    assert (again.received, again.resolved, again.resolved_in_time, again.open) == (1, 1, 1, 0)
+
+
+def test_reports_linked_to_one_incident_count_as_one_incident():
+    tickets = [notified_ticket(T0 + timedelta(minutes=n)) for n in range(4)]
+    for n, ticket in enumerate(tickets):
+        ticket.ticket_id = f"X{n}"
+    for ticket in tickets[:3]:
+        ticket.link_incident("INCX0", T0)
+    figures = evaluate(tickets, deadlines_of, T0 + timedelta(days=1))["DPUBMCK"]
+    assert (figures.received, figures.incidents) == (4, 2)

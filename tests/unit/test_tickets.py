@@ -2,6 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from chalicelib.domain.followups import FollowUp
 from chalicelib.domain.sla import Deadlines
 from chalicelib.domain.tickets import Classification, InvalidTransitionError, MessageKind, Status, Ticket, ticket_id_for
 
@@ -103,3 +104,36 @@ def test_escalations_keep_the_status_and_record_level_and_clock():
 def test_cannot_notify_before_assignment():
     with pytest.raises(InvalidTransitionError):
         new_ticket().mark_notified(T0)
+
+
+def resolved_ticket() -> Ticket:
+    ticket = routed_ticket()
+    ticket.resolve("DPUBMCK", "Sudah ditambal", T0 + timedelta(hours=5))
+    return ticket
+
+
+def test_reopening_needs_the_resolution_told_and_the_seven_day_window():
+    ticket = resolved_ticket()
+    later = T0 + timedelta(days=2)
+    assert not ticket.may_reopen(later)  # the resolution has not reached the citizen yet
+    ticket.deliveries["resolution"].sent = True
+    assert ticket.may_reopen(later) and not ticket.may_reopen(T0 + timedelta(days=8))
+    fresh = Deadlines(later, later + timedelta(hours=120), timedelta(hours=24))
+    ticket.escalate(1, "resolution", T0 + timedelta(hours=4))
+    follow_up = FollowUp("x:9", "masih rusak", later)
+    ticket.reopen(follow_up, fresh, later)
+    assert ticket.status is Status.REOPENED and ticket.responded and follow_up.reopened
+    assert ticket.deadlines is fresh and ticket.resolved_at is None and ticket.reopen_round == 1
+    assert ticket.escalation_levels("resolution") == []  # the ladder runs again
+    assert list(ticket.deliveries) == ["resolution-1"]
+    with pytest.raises(InvalidTransitionError):
+        ticket.reopen(follow_up, fresh, later)
+    ticket.resolve("DPUBMCK", "Dicor ulang", later + timedelta(hours=1))
+    assert ticket.deliveries["resolution"].kind is MessageKind.RESOLUTION
+
+
+def test_redacting_keeps_the_numbers_and_drops_the_words():
+    ticket = routed_ticket()
+    ticket.redact(T0 + timedelta(days=1))
+    assert ticket.redacted and ticket.author is None and ticket.classification.evidence == []
+    assert (ticket.agency, ticket.classification.region, ticket.status) == ("DPUBMCK", "3374", Status.NOTIFIED)

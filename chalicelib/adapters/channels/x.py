@@ -116,6 +116,12 @@ class XChannel:
         """One page (up to `page_size`) of the tweets newer than the cursor's checkpoint, continuing its drain."""
         return self._page([self._query], cursor)
 
+    def receive_follow_ups(self, cursor: str | None) -> Inbox:
+        """One page of replies to Kemala's posts (or naming it) by others: citizens answering in their
+        complaint's thread without the hashtag."""
+        account = self._account
+        return self._page([f"(to:{account} OR @{account}) is:reply -from:{account}"], cursor)
+
     def receive_agency_replies(self, handles: list[str], cursor: str | None) -> Inbox:
         """One page of the replies posted by the agencies' own accounts, continuing the cursor's drain."""
         if not handles:
@@ -163,6 +169,15 @@ class XChannel:
         except tweepy.TooManyRequests as error:
             raise RateLimitedError(_reset_at(error)) from error
         return str(response.data["id"])
+
+    def missing(self, source_ids: list[str]) -> set[str]:
+        """Which of these posts (at most 100) no longer exist: deleted by their authors (or withheld)."""
+        try:
+            response = self._client.get_tweets(ids=source_ids, user_auth=False)
+        except tweepy.TooManyRequests as error:
+            raise RateLimitedError(_reset_at(error)) from error
+        return {str(e.get("resource_id") or e.get("value")) for e in response.errors or []
+                if str(e.get("type", "")).endswith("/resource-not-found")}
 
     def find_sent(self, ticket: Ticket, part: str) -> str | None:
         """Kemala's post with this text in the complaint's thread, if an unconfirmed send did go out."""
