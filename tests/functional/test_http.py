@@ -146,8 +146,9 @@ def test_the_page_posts_back_with_the_same_link(api):
     assert 'action="answer?agency=DINKES&amp;exp=' in page and 'maxlength="2000"' in page
 
 
-# The web form and the app API (issue 10) are not in the OpenAPI description yet, so not yet fuzzed.
-_NOT_YET_DESCRIBED = ("/app/", "/lapor")
+# The web form, the app API and the admins' ban list and triage bulk close (issue 10) are not in the
+# OpenAPI description yet, so not yet fuzzed.
+_NOT_YET_DESCRIBED = ("/app/", "/lapor", "/workspace/bans", "/workspace/queue/close")
 
 
 def test_the_openapi_description_is_valid_and_names_every_route_but_the_channels():
