@@ -41,7 +41,7 @@ def test_a_complaint_is_acknowledged_answered_and_resolved_and_the_citizen_hears
     assert resolved.status_code == 200
     wait_until(lambda: execution_status(stack, ticket_id) == "SUCCEEDED")
     entered = states_entered(stack, ticket_id)
-    assert entered[:4] == ["RouteAndNotifyAgency", "TellCitizen", "WhereTheTicketStands", "AwaitResponse"]
+    assert entered[:5] == ["NewOrReopened", "RouteAndNotifyAgency", "TellCitizen", "WhereTheTicketStands", "AwaitResponse"]
     assert entered[-4:] == ["WhereTheTicketStands", "TellCitizen", "WhereTheTicketStands", "Resolved"]
     posts = citizen_posts(stack, post.id)
     assert len(posts) == 3 and f"X{post.id}" in posts[0]
