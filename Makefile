@@ -8,7 +8,7 @@ TWEETS ?= local/sample_tweets.jsonl
 CHROMIUM := /usr/bin/chromium
 export AWS_DEFAULT_REGION ?= ap-southeast-3
 
-.PHONY: install run replay scenario test test-faults package bench-cold-start cost bench-replay bench-routing bench-workspace bench-flood train clean
+.PHONY: install run replay scenario test test-faults fuzz package bench-cold-start cost bench-replay bench-routing bench-workspace bench-flood train clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: install $(CHROMIUM)  ## the whole test suite (includes chalice package + c
 
 test-faults: install  ## the full fault-injection matrix on the embedded stack, with a table of outcomes
 	FAULTS=all $(BIN)/python -m pytest -m faults -rA tests/faults
+
+fuzz: install  ## make fuzz [EXAMPLES=2000]: every documented route fuzzed longer (EXAMPLES per route on fakes, 1/20 on the stack)
+	FUZZ_EXAMPLES=$(or $(EXAMPLES),2000) $(BIN)/python -m pytest --hypothesis-show-statistics -k fuzzing \
+		tests/functional/test_http.py tests/stack/test_api_fuzz.py
 
 package: install  ## build/package-$(STAGE)/: sam.json + deployment.zip (no boto3, with bytecode), validated by cfn-lint
 	$(BIN)/python -m infra.compose --stage $(STAGE) --out build/merge-$(STAGE).json

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 
 from aws_lambda_powertools.metrics import MetricUnit
-from chalice import BadRequestError, Chalice, ConvertToMiddleware, NotFoundError, Rate, Response
+from chalice import Chalice, ConvertToMiddleware, NotFoundError, Rate, Response
 
 from chalicelib import bootstrap
 from chalicelib.bootstrap import kemala, logger, metrics
@@ -153,27 +153,21 @@ def action_page(ticket_id, action):
            content_types=["application/json", "application/x-www-form-urlencoded"])
 def act_on_ticket(ticket_id, action):
     agency = _signed_link(ticket_id, action)[0].agency
-    field = lambda name: inputs.form_field(app.current_request, name)  # noqa: E731
+    fields = inputs.action_fields(action, inputs.body_fields(app.current_request))
     agencies = kemala().agencies
     with as_http_errors(ticket_id, "tidak dapat diproses"):
         if action == "acknowledge":
             ticket = agencies.acknowledge(ticket_id, agency)
         elif action == "answer":
-            ticket = agencies.answer(ticket_id, agency, _required(field("text"), "text", "Jawaban"))
+            ticket = agencies.answer(ticket_id, agency, fields["text"])
         elif action == "resolve":
-            ticket = agencies.resolve(ticket_id, agency, _required(field("note"), "note", "Catatan penyelesaian"))
+            ticket = agencies.resolve(ticket_id, agency, fields["note"])
         elif action == "reassign":
-            ticket = agencies.reassign(ticket_id, agency, _required(field("to"), "to", "Instansi tujuan"), field("reason"))
+            ticket = agencies.reassign(ticket_id, agency, fields["to"], fields["reason"])
         else:
-            ticket = agencies.close(ticket_id, agency, field("reason"))
+            ticket = agencies.close(ticket_id, agency, fields["reason"])
     metrics.add_metric(f"Agency{action.capitalize()}", MetricUnit.Count, 1)
     return views.public_status(ticket, kemala().directory)
-
-
-def _required(value: str, name: str, label: str) -> str:
-    if not value:
-        raise BadRequestError(f"{label} ('{name}') wajib diisi")
-    return value
 
 
 def _signed_link(ticket_id: str, action: str) -> tuple[links.SignedLink, str]:

@@ -6,14 +6,20 @@ import copy
 from datetime import datetime, timezone
 
 from chalicelib.domain import routing
+from chalicelib.domain.access import User
 from chalicelib.domain.directory import load_directory
+from chalicelib.domain.messages import WIB
 from chalicelib.domain.sla import SlaPolicy
-from chalicelib.domain.tickets import Ticket
+from chalicelib.domain.tickets import FINISHED, Ticket
 from chalicelib.services.collaborators import Collaborators
 from chalicelib.services.kemala import Kemala
+from local.accounts import DEMO, PASSWORD
 from chalicelib.services.ports import (
-    ConcurrentUpdateError, Inbox, RateLimitedError, TicketNotFoundError, WorkflowResumeError,
+    AccountRefusedError, ConcurrentUpdateError, Inbox, InvalidTokenError, LoginFailedError, QueueItem, RateLimitedError,
+    TicketNotFoundError, WorkflowResumeError,
 )
+
+OPEN311_KEY = "test-open311-key"
 
 
 class InMemoryTickets:
@@ -154,6 +160,54 @@ class FakeChannel:
         return [text for _, _, text in self.posts]
 
 
+class InMemoryTicketQueries:
+    """The workspace's index reads over the in-memory tickets (what the queue and month indexes hold)."""
+
+    def __init__(self, tickets: InMemoryTickets) -> None:
+        self._tickets = tickets
+
+    def _all(self) -> list[Ticket]:
+        return [self._tickets.get(ticket_id) for ticket_id in list(self._tickets.rows)]
+
+    def open_for(self, agency: str) -> list[QueueItem]:
+        items = [QueueItem(t.ticket_id, agency, t.status.value,
+                           t.deadlines.resolution_due if t.responded else t.deadlines.response_due, t.received_at,
+                           t.channel, t.classification.urgency if t.classification else "NORMAL",
+                           t.classification.region if t.classification else None, t.text)
+                 for t in self._all() if t.agency == agency and t.deadlines and t.status not in FINISHED]
+        return sorted(items, key=lambda item: item.due)
+
+    def received_in(self, month: str) -> list[Ticket]:
+        return [t for t in self._all() if f"{t.received_at.astimezone(WIB):%Y-%m}" == month]
+
+
+class FakeIdentity:
+    """A user pool whose session tokens are `token:<username>`; anything else does not verify."""
+
+    def __init__(self, groups: dict[str, str], password: str) -> None:
+        self.groups, self.password = dict(groups), password
+
+    def login(self, username: str, password: str) -> str:
+        if self.groups.get(username) is None or password != self.password:
+            raise LoginFailedError(username)
+        return f"token:{username}"
+
+    def verify(self, token: str) -> User:
+        username = token.removeprefix("token:")
+        if not token.startswith("token:") or username not in self.groups:
+            raise InvalidTokenError("not a session of this pool")
+        return User(username, frozenset({self.groups[username]}))
+
+    def usernames(self) -> list[str]:
+        return sorted(self.groups)
+
+    def create_user(self, username: str, password: str, group: str) -> None:
+        """Refuses as Cognito does: a name taken, empty or too long, a password under 12 characters."""
+        if username in self.groups or not 0 < len(username) <= 128 or len(password) < 12:
+            raise AccountRefusedError(username)
+        self.groups[username] = group
+
+
 class Fakes:
     """A `Kemala` wired to in-memory fakes, and the fakes themselves for assertions."""
 
@@ -162,9 +216,11 @@ class Fakes:
         self.now = now
         self.tickets, self.checkpoints, self.corrections = InMemoryTickets(), InMemoryCheckpoints(), InMemoryCorrections()
         self.workflow, self.notifier, self.channel = FakeWorkflow(), FakeNotifier(), FakeChannel()
+        self.identity = FakeIdentity(DEMO, PASSWORD)
         self.kemala = Kemala(Collaborators(
             tickets=self.tickets, checkpoints=self.checkpoints, corrections=self.corrections, workflow=self.workflow,
             notifier=self.notifier, channels={"x": self.channel}, directory=load_directory(), classify=classify,
             links=lambda ticket, action: f"https://kemala.local/tickets/{ticket.ticket_id}/{action}?sig=x",
             clock=lambda: self.now, sla=sla, own_accounts=frozenset({"kemalajateng"}),
+            queries=InMemoryTicketQueries(self.tickets), identity=self.identity, open311_key=lambda: OPEN311_KEY,
         ))

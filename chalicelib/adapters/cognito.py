@@ -7,9 +7,10 @@ API Gateway's authorizer (which `chalice local` does not run).
 from __future__ import annotations
 
 import jwt
+from botocore.exceptions import ParamValidationError
 
 from chalicelib.domain.access import User
-from chalicelib.services.ports import InvalidTokenError, LoginFailedError
+from chalicelib.services.ports import AccountRefusedError, InvalidTokenError, LoginFailedError
 from chalicelib.settings import UserPool
 
 
@@ -47,7 +48,18 @@ class CognitoIdentity:
         return sorted(user["Username"] for page in pages for user in page["Users"])
 
     def create_user(self, username: str, password: str, group: str) -> None:
-        pool = self._pool.pool_id
-        self._client.admin_create_user(UserPoolId=pool, Username=username, MessageAction="SUPPRESS")
-        self._client.admin_set_user_password(UserPoolId=pool, Username=username, Password=password, Permanent=True)
-        self._client.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=group)
+        """The account, its password and its group, or no account at all."""
+        pool, errors = self._pool.pool_id, self._client.exceptions
+        try:
+            self._client.admin_create_user(UserPoolId=pool, Username=username, MessageAction="SUPPRESS")
+        except errors.UsernameExistsException:
+            raise AccountRefusedError(f"nama pengguna {username} sudah dipakai") from None
+        except (errors.InvalidParameterException, ParamValidationError):  # the latter: botocore's own checks
+            raise AccountRefusedError("nama pengguna tidak sah") from None
+        try:
+            self._client.admin_set_user_password(UserPoolId=pool, Username=username, Password=password, Permanent=True)
+            self._client.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=group)
+        except (errors.InvalidPasswordException, errors.InvalidParameterException, ParamValidationError):
+            self._client.admin_delete_user(UserPoolId=pool, Username=username)
+            raise AccountRefusedError(
+                "kata sandi harus paling sedikit 12 karakter, dengan huruf besar, huruf kecil dan angka") from None

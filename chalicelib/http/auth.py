@@ -2,8 +2,6 @@
 `Authorization: Bearer` header (scripts), verified against the user pool on every request."""
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
-
 from chalicelib.domain.access import User
 from chalicelib.services.ports import InvalidTokenError
 from chalicelib.services.users import UserAdmin
@@ -17,8 +15,17 @@ def token_of(request) -> str | None:
     bearer = headers.get("authorization", "")
     if bearer.lower().startswith("bearer "):
         return bearer[7:].strip()
-    cookie = SimpleCookie(headers.get("cookie", ""))
-    return cookie[COOKIE].value if COOKIE in cookie else None
+    return _cookie(headers.get("cookie", ""), COOKIE)
+
+
+def _cookie(header: str, name: str) -> str | None:
+    """One cookie's value. Not `http.cookies.SimpleCookie`: it raises on a name it finds illegal, or
+    drops every cookie after one it cannot read, and browsers send whatever other sites set."""
+    for pair in header.split(";"):
+        key, sep, value = pair.partition("=")
+        if sep and key.strip() == name:
+            return value.strip().strip('"') or None
+    return None
 
 
 def user_of(request, users: UserAdmin) -> User:

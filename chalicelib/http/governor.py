@@ -11,7 +11,7 @@ from chalice import Blueprint, Response
 from chalicelib.bootstrap import kemala
 from chalicelib.domain.access import User
 from chalicelib.http.pages import html
-from chalicelib.http.session import BadInputError, day, page, query, today
+from chalicelib.http.session import BadInputError, agency_code, day, page, query, today
 from chalicelib.services.reports import RESPONSE_BUCKETS, Overview
 
 governor = Blueprint(__name__)
@@ -67,7 +67,7 @@ def overview(user: User):
 @page(governor)
 def overview_tickets(user: User):
     start, end = _period()
-    agency = _query().get("agency", "")
+    agency = agency_code(_query().get("agency", ""))
     result = kemala().reports.overview(user, start, end)
     figures = next((f for f in result.agencies if f.agency == agency), None)
     wanted = set(figures.ticket_ids if figures else ())

@@ -1,7 +1,7 @@
 """What a request may carry, checked before any use case runs: anything else is a 4xx with a message.
 
-Path parameters, the signed link's query (agency, expiry, signature) and the form or JSON fields of
-an action. Every check answers in Indonesian what is wrong, never a 500.
+Path parameters, the signed link's query (agency, expiry, signature), form bodies, and the form or
+JSON fields of an action (the signed links, the workspace and the JSON API check them alike). Every check answers in Indonesian what is wrong, never a 500.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from chalicelib.http.errors import GoneError
 TICKET_ID = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)
 EXPIRY = re.compile(r"[0-9]{1,12}", re.ASCII)
 FIELD_LIMITS = {"text": 2000, "note": 2000, "to": 32, "reason": 500}  # characters, as the forms' maxlength
+REQUIRED = {"answer": ("text", "Jawaban"), "resolve": ("note", "Catatan penyelesaian"), "reassign": ("to", "Instansi tujuan")}
 
 
 def ticket_id(value: str) -> str:
@@ -45,7 +46,16 @@ def signed_link(request: Request, link_ticket: str, action: str, secret: str, no
     return link, sig
 
 
-def _body_fields(request: Request) -> dict:
+def form_text(request: Request) -> str:
+    """The raw body as text; a body that is not UTF-8 is a 400."""
+    try:
+        return (request.raw_body or b"").decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequestError("Isi formulir harus berupa teks UTF-8") from None
+
+
+def body_fields(request: Request) -> dict:
+    """The fields of a JSON object or form-encoded body (e-mail links post forms, scripts post JSON)."""
     if (request.headers or {}).get("content-type", "").lower().startswith("application/json"):
         try:
             body = json.loads(request.raw_body) if request.raw_body else {}
@@ -54,17 +64,12 @@ def _body_fields(request: Request) -> dict:
         if not isinstance(body, dict):
             raise BadRequestError("Isi JSON harus berupa objek, misalnya {\"text\": \"...\"}")
         return body
-    try:
-        text = (request.raw_body or b"").decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadRequestError("Isi formulir harus berupa teks UTF-8")
-    return {name: values[0] for name, values in parse_qs(text).items()}
+    return {name: values[0] for name, values in parse_qs(form_text(request)).items()}
 
 
-def form_field(request: Request, name: str) -> str:
-    """A text field of a JSON or form-encoded body (e-mail links post forms, scripts post JSON),
-    stripped; '' when absent."""
-    value = _body_fields(request).get(name)
+def text_field(fields: dict, name: str) -> str:
+    """A text field, stripped and within its limit; '' when absent."""
+    value = fields.get(name)
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -77,3 +82,12 @@ def form_field(request: Request, name: str) -> str:
     if len(value) > FIELD_LIMITS[name]:
         raise BadRequestError(f"Kolom '{name}' paling panjang {FIELD_LIMITS[name]} karakter")
     return value
+
+
+def action_fields(action: str, fields: dict) -> dict[str, str]:
+    """An action's fields (text, note, to, reason) checked, with the one the action needs present."""
+    checked = {name: text_field(fields, name) for name in FIELD_LIMITS}
+    if action in REQUIRED and not checked[REQUIRED[action][0]]:
+        name, label = REQUIRED[action]
+        raise BadRequestError(f"{label} ('{name}') wajib diisi")
+    return checked

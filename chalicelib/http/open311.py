@@ -6,9 +6,10 @@ import json
 from urllib.parse import parse_qs
 from xml.etree import ElementTree
 
-from chalice import Blueprint, Response
+from chalice import BadRequestError, Blueprint, Response
 
 from chalicelib.bootstrap import kemala
+from chalicelib.http.inputs import TICKET_ID, form_text
 from chalicelib.services.open311 import Open311Error, RequestFilter, parse_datetime
 
 open311 = Blueprint(__name__)
@@ -51,21 +52,31 @@ def _params() -> dict[str, str]:
     request = open311.current_request
     params = dict(request.query_params or {})
     if request.method == "POST":
-        params.update({k: v[0] for k, v in parse_qs((request.raw_body or b"").decode("utf-8")).items()})
+        try:
+            params.update({k: v[0] for k, v in parse_qs(form_text(request)).items()})
+        except BadRequestError as error:
+            raise Open311Error(400, error.args[0]) from None
     return params
+
+
+def _ticket_id(value: str) -> str:
+    """A ticket number as the tickets table can look it up; anything else names no request."""
+    if not TICKET_ID.fullmatch(value):
+        raise Open311Error(404, f"Permintaan {value[:64]} tidak ditemukan")
+    return value
 
 
 @open311.route("/open311/v2/{name}", methods=["GET", "POST"],
                content_types=["application/x-www-form-urlencoded", "application/json"])
 def collection(name):
-    params, method = _params(), open311.current_request.method
+    method = open311.current_request.method
 
     def produce(base: str):
-        api = kemala().open311
+        api, params = kemala().open311, _params()
         if base == "services" and method == "GET":
             return "services", api.services()
         if base == "requests" and method == "GET":
-            ids = tuple(i.strip() for i in params.get("service_request_id", "").split(",") if i.strip())
+            ids = tuple(_ticket_id(i.strip()) for i in params.get("service_request_id", "").split(",") if i.strip())
             wanted = RequestFilter(params.get("service_code", ""), params.get("status", ""),
                                    parse_datetime(params.get("start_date"), "start_date"),
                                    parse_datetime(params.get("end_date"), "end_date"), ids)
@@ -79,4 +90,4 @@ def collection(name):
 
 @open311.route("/open311/v2/requests/{name}", methods=["GET"])
 def one_request(name):
-    return _answer(name, lambda base: ("requests", [kemala().open311.request(base)]))
+    return _answer(name, lambda base: ("requests", [kemala().open311.request(_ticket_id(base))]))

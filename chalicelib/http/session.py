@@ -6,7 +6,7 @@ import functools
 from datetime import date
 from urllib.parse import parse_qs, quote
 
-from chalice import Blueprint
+from chalice import BadRequestError, Blueprint
 
 from chalicelib.bootstrap import kemala
 from chalicelib.domain.access import AccessDeniedError
@@ -14,6 +14,7 @@ from chalicelib.domain.directory import UnknownAgencyError
 from chalicelib.domain.messages import WIB
 from chalicelib.domain.tickets import InvalidTransitionError
 from chalicelib.http.auth import user_of
+from chalicelib.http.inputs import form_text
 from chalicelib.http.pages import html, redirect
 from chalicelib.services.ports import ConcurrentUpdateError, InvalidTokenError, TicketNotFoundError
 
@@ -25,7 +26,7 @@ class BadInputError(ValueError):
 
 
 def form(request) -> dict[str, str]:
-    return {k: v[0].strip() for k, v in parse_qs((request.raw_body or b"").decode("utf-8")).items()}
+    return {k: v[0].strip() for k, v in parse_qs(form_text(request)).items()}
 
 
 def query(request) -> dict[str, str]:
@@ -37,6 +38,13 @@ def day(value: str, name: str) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         raise BadInputError(f"Tanggal '{name}' tidak valid: {value} (format TTTT-BB-HH)") from None
+
+
+def agency_code(value: str) -> str:
+    """A code the directory lists (what the agency filters and drill-downs name)."""
+    if value not in kemala().directory:
+        raise BadInputError(f"Kode instansi tidak dikenal: {value}")
+    return value
 
 
 def today() -> date:
@@ -59,8 +67,12 @@ def page(blueprint: Blueprint):
                 return html("error.html", 403, user=user, message=str(error))
             except TicketNotFoundError as error:
                 return html("error.html", 404, user=user, message=f"Tiket {error.args[0]} tidak ditemukan")
-            except (BadInputError, UnknownAgencyError) as error:
+            except BadInputError as error:
                 return html("error.html", 400, user=user, message=str(error))
+            except UnknownAgencyError as error:
+                return html("error.html", 400, user=user, message=f"Kode instansi tidak dikenal: {error.args[0]}")
+            except BadRequestError as error:  # what chalicelib.http.inputs refuses
+                return html("error.html", 400, user=user, message=error.args[0])
             except InvalidTransitionError as error:
                 return html("error.html", 409, user=user, message=f"Tindakan ditolak: {error}")
             except ConcurrentUpdateError as error:

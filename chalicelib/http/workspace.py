@@ -3,16 +3,17 @@ management, and the same ticket reads and actions as a JSON API for scripts. Eve
 the session first; refusals come back as pages (or JSON) with a 403/404 and a message."""
 from __future__ import annotations
 
-from chalice import Blueprint, NotFoundError, Response, UnauthorizedError
+from chalice import BadRequestError, Blueprint, NotFoundError, Response, UnauthorizedError
 
 from chalicelib.bootstrap import kemala
 from chalicelib.domain.access import STAFF_GROUPS, User, can_act
 from chalicelib.http.auth import expired_cookie, session_cookie, user_of
+from chalicelib.http import inputs
 from chalicelib.http.errors import as_http_errors
 from chalicelib.http.pages import HERE, html, redirect
-from chalicelib.http.session import FORMS, BadInputError, day, form, page, query
+from chalicelib.http.session import FORMS, BadInputError, agency_code, day, form, page, query
 from chalicelib.http.views import public_status
-from chalicelib.services.ports import InvalidTokenError, LoginFailedError
+from chalicelib.services.ports import AccountRefusedError, InvalidTokenError, LoginFailedError
 from chalicelib.services.workspace import ACTIONS, QueueFilter
 from chalicelib.settings import get_settings
 
@@ -44,11 +45,20 @@ def login_page():
     return html("login.html", next=_query().get("next", "/workspace"))
 
 
+def _next_page(target: str) -> str:
+    """Where to go after signing in: a workspace page of this site, nothing else (no other site, no
+    header injection)."""
+    fine = target.startswith("/workspace") and target.isascii() and target.isprintable() and "\\" not in target
+    return target if fine else "/workspace"
+
+
 @workspace.route("/workspace/login", methods=["POST"], content_types=FORMS)
 def login():
-    form = _form()
-    target = form.get("next", "")
-    target = target if target.startswith("/workspace") else "/workspace"
+    try:
+        form = _form()
+    except BadRequestError as error:
+        return html("login.html", 400, next="/workspace", message=error.args[0])
+    target = _next_page(form.get("next", ""))
     try:
         token = kemala().users.login(form.get("username", ""), form.get("password", ""))
     except LoginFailedError:
@@ -74,7 +84,7 @@ def home(user: User):
 @workspace.route("/static/{name}", methods=["GET"])
 def static(name):
     if name not in STATIC:
-        return Response("tidak ditemukan", status_code=404)
+        raise NotFoundError(f"Berkas tidak ditemukan: {name}")
     body = (HERE / "static" / name).read_text(encoding="utf-8")
     return Response(body, headers={"Content-Type": f"{STATIC[name]}; charset=utf-8",
                                    "Cache-Control": "public, max-age=86400"})
@@ -86,7 +96,7 @@ def static(name):
 @page(workspace)
 def queue(user: User):
     q = _query()
-    wanted = QueueFilter(q.get("agency") or None, q.get("status", ""), q.get("urgency", ""), q.get("region", ""),
+    wanted = QueueFilter(agency_code(q["agency"]) if q.get("agency") else None, q.get("status", ""), q.get("urgency", ""), q.get("region", ""),
                          q.get("channel", ""), day(q.get("since", ""), "dari"), day(q.get("until", ""), "sampai"),
                          q.get("q", ""))
     ws = kemala().workspace
@@ -98,7 +108,7 @@ def queue(user: User):
 @workspace.route("/workspace/tickets/{ticket_id}", methods=["GET"])
 @page(workspace)
 def ticket_page(user: User, ticket_id: str):
-    ticket = kemala().workspace.ticket(user, ticket_id)
+    ticket = kemala().workspace.ticket(user, inputs.ticket_id(ticket_id))
     return html("ticket.html", user=user, t=ticket, can_act=can_act(user, ticket), directory=kemala().directory,
                 now=kemala().collaborators.clock(),
                 done=CONFIRMATIONS.get(_query().get("done", ""), "").format(id=ticket.ticket_id, to=ticket.agency))
@@ -110,8 +120,8 @@ def ticket_page(user: User, ticket_id: str):
 def ticket_action(user: User, ticket_id: str, action: str):
     if action not in ACTIONS:
         raise BadInputError(f"Tindakan tidak dikenal: {action}")
-    fields = _form()
-    ticket = kemala().workspace.act(user, ticket_id, action, fields)
+    fields = inputs.action_fields(action, _form())
+    ticket = kemala().workspace.act(user, inputs.ticket_id(ticket_id), action, fields)
     return redirect(f"/workspace/tickets/{ticket.ticket_id}?done={action}")
 
 
@@ -126,7 +136,10 @@ def users(user: User):
         group = form.get("group", "")
         if group not in STAFF_GROUPS and group not in kemala().directory:
             raise BadInputError(f"Grup tidak dikenal: {group}")
-        kemala().users.create(user, form.get("username", ""), form.get("password", ""), group)
+        try:
+            kemala().users.create(user, form.get("username", ""), form.get("password", ""), group)
+        except AccountRefusedError as error:
+            raise BadInputError(f"Pengguna tidak dapat dibuat: {error}") from None
         message = f"Pengguna {form.get('username')} dibuat dalam grup {group}."
     return html("users.html", user=user, names=kemala().users.usernames(user), message=message,
                 groups=[*kemala().directory.codes(), *STAFF_GROUPS[1:]])
@@ -145,7 +158,7 @@ def _api_user() -> User:
 def api_ticket(ticket_id):
     user = _api_user()
     with as_http_errors(ticket_id, "tidak dapat dibaca"):
-        ticket = kemala().workspace.ticket(user, ticket_id)
+        ticket = kemala().workspace.ticket(user, inputs.ticket_id(ticket_id))
     return {**public_status(ticket, kemala().directory), "text": ticket.text,
             "history": [{"at": h.at.isoformat(), "status": h.status.value, "actor": h.actor, "note": h.note,
                          "agency": h.agency} for h in ticket.history]}
@@ -156,7 +169,7 @@ def api_act(ticket_id, action):
     user = _api_user()
     if action not in ACTIONS:
         raise NotFoundError(f"Tindakan tidak dikenal: {action}")
-    body = workspace.current_request.json_body or {}
+    fields = inputs.action_fields(action, inputs.body_fields(workspace.current_request))
     with as_http_errors(ticket_id, "tidak dapat diproses"):
-        ticket = kemala().workspace.act(user, ticket_id, action, {k: str(v) for k, v in body.items()})
+        ticket = kemala().workspace.act(user, inputs.ticket_id(ticket_id), action, fields)
     return public_status(ticket, kemala().directory)

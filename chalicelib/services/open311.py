@@ -23,6 +23,8 @@ from chalicelib.services.reports import months_between
 CHANNEL = "api"
 DEFAULT_DAYS = 90  # the spec's default window before end_date
 MAX_RESULTS = 1000
+MAX_DAYS = 366  # the widest window one request reads (one index query per month)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class Open311Error(ValueError):
@@ -53,6 +55,8 @@ def parse_datetime(value: str | None, name: str) -> datetime | None:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise Open311Error(400, f"{name} bukan tanggal W3C/ISO 8601: {value}") from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:  # far dates overflow in time zone arithmetic
+        raise Open311Error(400, f"{name} di luar tahun {FIRST_YEAR}-{LAST_YEAR}: {value}")
     return moment if moment.tzinfo else moment.replace(tzinfo=WIB)
 
 
@@ -91,8 +95,8 @@ class Open311:
             return [self.request(i) for i in wanted.ids[:MAX_RESULTS]]
         end = wanted.end_date or self._c.clock()
         start = wanted.start_date or end - timedelta(days=DEFAULT_DAYS)
-        if start > end:
-            raise Open311Error(400, "start_date harus sebelum end_date")
+        if start > end or end - start > timedelta(days=MAX_DAYS):
+            raise Open311Error(400, f"start_date harus sebelum end_date, paling jauh {MAX_DAYS} hari")
         found = []
         for month in reversed(months_between(start.astimezone(WIB).date(), end.astimezone(WIB).date())):
             for ticket in self._queries.received_in(month):

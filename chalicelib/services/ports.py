@@ -151,6 +151,10 @@ class InvalidTokenError(Exception):
     """A session token that is missing, forged, expired or not for this app."""
 
 
+class AccountRefusedError(Exception):
+    """The user pool refused a new account; the message says why, in Indonesian."""
+
+
 class Identity(Protocol):
     """The user pool: signing in, checking a session token, managing accounts."""
 
@@ -159,4 +163,5 @@ class Identity(Protocol):
 
     def verify(self, token: str) -> User: ...
     def usernames(self) -> list[str]: ...
-    def create_user(self, username: str, password: str, group: str) -> None: ...
+    def create_user(self, username: str, password: str, group: str) -> None:
+        """A new account in `group` (raises AccountRefusedError: name taken or invalid, weak password)."""

@@ -18,7 +18,8 @@ from chalicelib.domain.tickets import Ticket
 from chalicelib.http.security import SECURITY_HEADERS
 from chalicelib.services.ports import ConcurrentUpdateError
 from tests import fuzzing
-from tests.fakes import InMemoryTickets
+from local.accounts import DEMO, PASSWORD
+from tests.fakes import OPEN311_KEY, InMemoryTickets
 from tests.functional.test_pipeline import route_and_notify, with_ticket
 
 SECRET = "test-link-secret"
@@ -131,24 +132,20 @@ def test_the_page_posts_back_with_the_same_link(api):
     assert 'action="answer?agency=DINKES&amp;exp=' in page and 'maxlength="2000"' in page
 
 
-# Routes of the workspace and Open311 blueprints (issue 8): behind a login or an API key, tested in
-# tests/stack/test_workspace.py; not yet in the OpenAPI description, so not yet fuzzed.
-_NOT_YET_DESCRIBED = ("/api/", "/open311/", "/static/", "/workspace")
-
-
-def test_the_openapi_description_is_valid_and_names_every_public_route():
+def test_the_openapi_description_is_valid_and_names_every_route():
     validate(fuzzing.SPEC)
-    routes = sorted((path, method) for path, methods in app_module.app.routes.items() for method in methods
-                    if not path.startswith(_NOT_YET_DESCRIBED))
+    routes = sorted((path, method) for path, methods in app_module.app.routes.items() for method in methods)
     assert routes == fuzzing.OPERATIONS
 
 
-@pytest.mark.parametrize("operation", fuzzing.OPERATIONS)
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow, HealthCheck.data_too_large])
+@pytest.mark.parametrize("operation", fuzzing.OPERATIONS, ids=fuzzing.OPERATION_IDS)
+@settings(max_examples=fuzzing.EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=fuzzing.st.data())
 def test_fuzzing_every_operation_finds_no_server_error(api, operation, data):
-    http, _ = api
-    case = data.draw(fuzzing.cases(operation, TICKETS + ["X404"], ["DINKES", "TRIAGE"], SECRET))
+    http, fakes = api
+    world = fuzzing.World(TICKETS + ["X404"], ["DINKES", "TRIAGE"], SECRET,
+                          {name: f"token:{name}" for name in DEMO}, PASSWORD, OPEN311_KEY)
+    case = data.draw(fuzzing.cases(operation, world))
     response = http.request(case.method, case.path, headers=case.headers, body=case.body)
     fuzzing.check(case, response.status_code, dict(response.headers), response.body)

@@ -1,18 +1,24 @@
-"""The HTTP API on the embedded stack (moto's DynamoDB, the real workflow): concurrent actions on one
-ticket are answered 200 or 409, never 500, and fuzzing every documented operation finds no server error."""
+"""The HTTP API on the embedded stack (moto's DynamoDB and Cognito, the real workflow): concurrent actions
+on one ticket are answered 200 or 409, never 500, and fuzzing every documented operation, signed in as
+each demo role or not, finds no server error."""
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
+from xml.etree import ElementTree
 
 import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chalicelib.bootstrap import open311_key
 from chalicelib.domain.tickets import Status
+from local.accounts import PASSWORD
 from tests import fuzzing
 from tests.stack.conftest import wait_until
 from tests.stack.helpers import finish, link, link_secret, repo, waiting
+from tests.stack.workspace_helpers import signed_in
 
 
 def _new_ticket(stack, text: str) -> tuple[str, str]:
@@ -46,14 +52,47 @@ def test_concurrent_actions_on_one_ticket_get_200_or_409_and_one_of_them_wins(st
     finish(stack, ticket_id)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.parametrize("username, password", [("", "Panjang-Sekali-2026"), ("akun-baru-uji", ""),
+                                                ("akun-baru-uji", "pendek"), ("dinkes", "Panjang-Sekali-2026")])
+def test_an_account_cognito_refuses_is_a_400_page_and_leaves_no_half_made_account(stack, accounts, username, password):
+    admin = signed_in(stack, "admin")
+    response = admin.post(f"{stack.api_url}/workspace/users",
+                          data={"username": username, "password": password, "group": "DINKES"})
+    assert response.status_code == 400 and "Pengguna tidak dapat dibuat" in response.text
+    if username == "akun-baru-uji":
+        assert username not in admin.get(f"{stack.api_url}/workspace/users").text
+
+
+@pytest.mark.parametrize("operation", fuzzing.OPERATIONS, ids=fuzzing.OPERATION_IDS)
+@settings(max_examples=fuzzing.STACK_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_fuzzing_every_operation_on_the_stack_finds_no_server_error(stack, data):
+def test_fuzzing_every_operation_on_the_stack_finds_no_server_error(stack, accounts, operation, data):
     ticket_id, holder = _fuzzed_ticket(stack)
-    operation = data.draw(st.sampled_from(fuzzing.OPERATIONS))
-    case = data.draw(fuzzing.cases(operation, [ticket_id, "X404"], [holder], link_secret(stack)))
-    response = requests.request(case.method, stack.api_url + case.path, headers=case.headers, data=case.body, timeout=30)
+    world = fuzzing.World([ticket_id, "X404"], [holder], link_secret(stack), _sessions(stack, accounts), PASSWORD,
+                          open311_key())
+    case = data.draw(fuzzing.cases(operation, world))
+    response = requests.request(case.method, stack.api_url + case.path, headers=case.headers, data=case.body,
+                                allow_redirects=False, timeout=60)
     fuzzing.check(case, response.status_code, dict(response.headers), response.content)
+    if case.operation == ("/open311/v2/{name}", "POST") and response.status_code == 200:
+        _FILED.append(_filed(case.path, response.content))
+
+
+_SESSIONS: dict[str, str] = {}
+_FILED: list[str] = []  # tickets the fuzzing filed through Open311
+
+
+def _sessions(stack, accounts: dict[str, str]) -> dict[str, str]:
+    """A session token of each demo account, signed in once through the login page."""
+    if not _SESSIONS:
+        _SESSIONS.update({name: signed_in(stack, name).cookies["kemala_session"] for name in accounts})
+    return _SESSIONS
+
+
+def _filed(path: str, body: bytes) -> str:
+    if ".xml" in path:
+        return ElementTree.fromstring(body).findtext("request/service_request_id")
+    return json.loads(body)[0]["service_request_id"]
 
 
 _FUZZED: list[tuple[str, str]] = []
@@ -62,7 +101,9 @@ _FUZZED: list[tuple[str, str]] = []
 @pytest.fixture(scope="module", autouse=True)
 def _finish_fuzzed(stack):
     yield
-    for ticket_id, _ in _FUZZED:
+    for ticket_id in _FILED:
+        wait_until(lambda: waiting(ticket_id))
+    for ticket_id in [t for t, _ in _FUZZED] + _FILED:
         finish(stack, ticket_id)
 
 
