@@ -12,7 +12,7 @@ export AWS_DEFAULT_REGION ?= ap-southeast-3
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet pip==26.2.1  # chalice 1.34 wants pip < 26.3
 	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
 	$(PYTHON) -m venv $(VENV)/checkov  # checkov pins its own boto3: kept apart from the app's tools
 	$(VENV)/checkov/bin/pip install --quiet -r requirements-checkov.txt

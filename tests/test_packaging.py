@@ -36,7 +36,9 @@ def test_packaged_template_passes_cfn_lint(tmp_path):
     assert workflow == asl
     assert {"RouteAndNotifyAgency", "TellCitizen", "WhereTheTicketStands", "AwaitResponse", "RemindAgency", "EscalateToGovernor",
             "AwaitResolution", "RemindAgencyToResolve", "EscalateResolutionToGovernor", "Resolved"} <= set(workflow["States"])
-    assert sum(1 for r in resources.values() if r["Type"] == "AWS::SNS::Topic") == 27 * 3 + 35 + 3
+    # per agency code: the agency, its head and its duty phone; per regency; escalation, operators, inbound SMS
+    # and SES's mail events
+    assert sum(1 for r in resources.values() if r["Type"] == "AWS::SNS::Topic") == 27 * 3 + 35 + 4
     for name, resource in resources.items():
         if resource["Type"] == "AWS::Serverless::Function":
             assert "Role" in resource["Properties"], f"{name} has no explicit role"

@@ -9,6 +9,7 @@ import requests
 from chalicelib.adapters.dynamodb import DynamoTicketRepository
 from chalicelib.domain import links
 from chalicelib.domain.tickets import FINISHED
+from chalicelib.services.ports import TicketNotFoundError
 
 repo = DynamoTicketRepository()
 
@@ -42,9 +43,11 @@ def link(stack, ticket_id: str, action: str, agency: str) -> str:
 
 
 def waiting(ticket_id: str) -> bool:
-    """The ticket is with its agency and the workflow holds a token to resume."""
-    ticket = repo.get(ticket_id)
-    return bool(ticket.task_token)
+    """The ticket exists, is with its agency, and the workflow holds a token to resume."""
+    try:
+        return bool(repo.get(ticket_id).task_token)
+    except TicketNotFoundError:  # intake behind a queue has not made it yet
+        return False
 
 
 def citizen_posts(stack, tweet_id: int) -> list[str]:
