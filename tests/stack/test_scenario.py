@@ -15,10 +15,10 @@ def test_mixed_behaviours_end_as_scripted_with_one_post_per_message(stack):
     result = run(stack, tweets, timeout=240)["tickets"]
     pages = [n for n in drain_notifications(sqs, stack.observer_queue_url) if n.kind == "emergency_page"]
     assert [(n.ticket_id, n.topic) for n in pages] == [(result["emergency"]["ticket"], "agency-bpbd-duty")]
+    assert all("errors" not in v for v in result.values()), result
     assert {k: v["status"] for k, v in result.items()} == {
         "answered": "RESOLVED", "x_reply": "RESOLVED", "ignored": "NOTIFIED", "late": "RESOLVED",
         "reassigned": "RESOLVED", "emergency": "RESOLVED"}
-    assert all("errors" not in v for v in result.values()), result
     assert result["ignored"]["escalations"] == [1, 2]
     assert result["late"]["escalations"][:2] == [1, 2]
     assert result["answered"]["escalations"] == [] and result["emergency"]["escalations"] == []
