@@ -20,10 +20,11 @@ from chalicelib.domain.senders import sender_of
 from chalicelib.services.alerting import Alert, send_once
 from chalicelib.services.collaborators import Collaborators
 from chalicelib.services.incidents import Incidents
-from chalicelib.services.ports import RateLimitedError
+from chalicelib.services.ports import ConcurrentUpdateError, RateLimitedError
 from chalicelib.services.progress import progress
 
 _CLOCKS = ("response", "resolution")
+_PARK_ATTEMPTS = 5  # parking the token races the agency's own actions on the ticket
 
 
 def deadlines_for(c: Collaborators, ticket: Ticket, agency: Agency) -> Deadlines:
@@ -182,15 +183,21 @@ class WorkflowSteps:
         act on already happened (an answer, resolution, reassignment, closing; in the response phase
         also an acknowledgement), in which case the wait ends at once."""
         c = self._c
-        ticket = c.tickets.get(ticket_id)
-        view = self._progress(ticket)
         keeps_waiting = {"WAITING"} if phase == "response" else {"RESPONDED"}
-        if view["outcome"] not in keeps_waiting:
-            c.workflow.resume(task_token, view)
-            return {"waiting": False, "outcome": view["outcome"]}
-        ticket.park(task_token)
-        c.tickets.save(ticket)
-        return {"waiting": True}
+        for attempt in range(_PARK_ATTEMPTS):
+            ticket = c.tickets.get(ticket_id)
+            view = self._progress(ticket)
+            if view["outcome"] not in keeps_waiting:
+                c.workflow.resume(task_token, view)
+                return {"waiting": False, "outcome": view["outcome"]}
+            ticket.park(task_token)
+            try:
+                c.tickets.save(ticket)
+                return {"waiting": True}
+            except ConcurrentUpdateError:  # the agency acted meanwhile: look again at what it did
+                if attempt == _PARK_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def escalate(self, ticket_id: str, level: int, clock: str) -> dict:
         """Level 1: a reminder to the agency and an alert to its head; level 2: the governor's office.

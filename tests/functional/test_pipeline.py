@@ -162,6 +162,23 @@ def test_an_answer_before_the_wait_starts_ends_the_wait_at_once(app):
     assert app.kemala.steps.await_agency("X1", "tok", "response") == {"waiting": False, "outcome": "ANSWERED"}
 
 
+def test_an_answer_racing_the_wait_ends_the_wait_instead_of_failing_the_step(app, monkeypatch):
+    route_and_notify(app)
+    read = app.tickets.get
+    raced = []
+
+    def read_then_agency_answers(ticket_id: str) -> Ticket:
+        ticket = read(ticket_id)
+        if not raced:  # between the step's read and its write, the agency answers
+            raced.append(True)
+            app.kemala.agencies.answer(ticket_id, "DINKES", "Kami cek")
+        return ticket
+
+    monkeypatch.setattr(app.tickets, "get", read_then_agency_answers)
+    assert app.kemala.steps.await_agency("X1", "tok", "response") == {"waiting": False, "outcome": "ANSWERED"}
+    assert app.tickets.rows["X1"].task_token is None
+
+
 def test_wrong_agency_cannot_act(app):
     route_and_notify(app)
     with pytest.raises(InvalidTransitionError):
