@@ -12,7 +12,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.bootstrap import open311_key
+from chalicelib.bootstrap import app_keys, open311_key
 from chalicelib.domain.tickets import Status
 from local.accounts import PASSWORD
 from tests import fuzzing
@@ -69,7 +69,7 @@ def test_an_account_cognito_refuses_is_a_400_page_and_leaves_no_half_made_accoun
 def test_fuzzing_every_operation_on_the_stack_finds_no_server_error(stack, accounts, operation, data):
     ticket_id, holder = _fuzzed_ticket(stack)
     world = fuzzing.World([ticket_id, "X404"], [holder], link_secret(stack), _sessions(stack, accounts), PASSWORD,
-                          open311_key())
+                          open311_key(), next(iter(app_keys().values())))
     case = data.draw(fuzzing.cases(operation, world))
     response = requests.request(case.method, stack.api_url + case.path, headers=case.headers, data=case.body,
                                 allow_redirects=False, timeout=60)
