@@ -5,6 +5,7 @@ import copy
 
 from datetime import datetime, timezone
 
+from chalicelib.adapters.photos import clean_photo
 from chalicelib.domain import routing
 from chalicelib.domain.access import User
 from chalicelib.domain.directory import load_directory
@@ -20,6 +21,7 @@ from chalicelib.services.ports import (
 )
 
 OPEN311_KEY = "test-open311-key"
+APP_KEY = "test-app-key"  # the one partner app's X-Api-Key (bootstrap.app_keys)
 
 
 class InMemoryTickets:
@@ -198,6 +200,20 @@ class InMemoryBans:
         return [b for b in self.rows.values() if b.kind in kinds]
 
 
+class InMemoryPhotos:
+    """Citizens' photos, checked and cleaned as S3PhotoStore does before it stores them."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, bytes] = {}
+
+    def put(self, key: str, data: bytes) -> str:
+        self.stored[key] = clean_photo(data)
+        return key
+
+    def url(self, key: str) -> str:
+        return f"https://photos.local/{key}"
+
+
 class InMemoryCorrections:
     def __init__(self) -> None:
         self.items = []
@@ -322,13 +338,14 @@ class Fakes:
         self.workflow, self.notifier, self.channel = FakeWorkflow(), FakeNotifier(self.receipts), FakeChannel()
         self.identity = FakeIdentity(DEMO, PASSWORD)
         self.incidents, self.tasks, self.bans = InMemoryIncidents(), RecordedTasks(), InMemoryBans()
+        self.photos = InMemoryPhotos()
         self.kemala = Kemala(Collaborators(
             tickets=self.tickets, checkpoints=self.checkpoints, corrections=self.corrections, workflow=self.workflow,
             notifier=self.notifier, channels={"x": self.channel, "sms": self.channel, "web": self.channel, "app": self.channel}, directory=load_directory(), classify=classify,
             links=lambda ticket, action: f"https://kemala.local/tickets/{ticket.ticket_id}/{action}?sig=x",
             clock=lambda: self.now, receipts=self.receipts, sla=sla, own_accounts=frozenset({"kemalajateng"}),
             queries=InMemoryTicketQueries(self.tickets), identity=self.identity, open311_key=lambda: OPEN311_KEY,
-            incidents=self.incidents, tasks=self.tasks, bans=self.bans,
+            incidents=self.incidents, tasks=self.tasks, bans=self.bans, photos=self.photos,
             author_hourly_limit=author_hourly_limit,
         ))
 

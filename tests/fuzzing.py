@@ -2,21 +2,25 @@
 
 A case is one request to one documented operation. Four in five are well formed from what the
 description says (path and query parameters from their schemas, a genuine signed link, a valid
-session of one of the demo roles, a body of the documented fields in a documented content type),
-so the use cases run on the tickets; the rest change any part to anything: missing or garbage
-parameters, malformed cookies and bearer tokens, bodies of any shape and content type, over the
-size limit. `check` holds what every response must satisfy: no server error, a status and content
-type the description documents, a message with every error (in the page for HTML), and the security
-headers.
+session of one of the demo roles or the app's key, a body of the documented fields in a documented
+content type, a photo among them in a multipart form), so the use cases run on the tickets; the
+rest change one part or more to anything, the others staying well formed: missing or garbage
+parameters, malformed cookies, bearer tokens and keys, bodies of any shape and content type (broken
+multipart forms too), over the size limit. `check` holds what every response must satisfy: no
+server error, a status and content type the description documents, a message with every error (in
+the page for HTML), and the security headers.
 """
 from __future__ import annotations
 
+import base64
+import io
 import json
 import os
 import re
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -26,6 +30,7 @@ from hypothesis import strategies as st
 from chalicelib.domain.access import STAFF_GROUPS
 from chalicelib.domain.directory import load_directory
 from chalicelib.domain.links import SignedLink
+from chalicelib.domain.places import regencies_with_kecamatan
 from chalicelib.http.auth import COOKIE
 from chalicelib.http.security import MAX_BODY_BYTES, SECURITY_HEADERS
 
@@ -35,6 +40,10 @@ SPEC = yaml.safe_load((Path(__file__).resolve().parent.parent / "chalicelib" / "
 OPERATIONS = sorted((path, method.upper()) for path, item in SPEC["paths"].items() for method in item)
 OPERATION_IDS = [f"{method} {path}" for path, method in OPERATIONS]
 AGENCIES = sorted(agency.code for agency in load_directory())
+PLACES = dict(sorted(regencies_with_kecamatan().items())[:2])  # two regencies: a kecamatan often matches its regency
+CONTACTS = ["warga@contoh.id", "0812 3456 7890", "+6281234567890"]
+MULTIPART_BOUNDARY = "kemala-fuzz-7MA4YWxkTrZu0gW"
+PARTS = ["path", "query", "credentials", "body"]  # what a case that is not well formed may change
 CONTENT_TYPES = ["application/x-www-form-urlencoded", "application/json", "application/json; charset=utf-8",
                  "text/plain", "multipart/form-data; boundary=x", "application/xml", ""]
 # Values that broke or nearly broke parsers somewhere: empty, blank, far dates, control characters,
@@ -60,6 +69,7 @@ class World:
     sessions: dict[str, str]  # demo username -> a valid session token
     password: str  # the demo accounts' password
     open311_key: str
+    app_key: str  # one app's X-Api-Key
 
 
 @dataclass(frozen=True)
@@ -91,7 +101,9 @@ def _known(name: str, world: World) -> st.SearchStrategy[str] | None:
     known = {
         "ticket_id": world.ticket_ids, "agency": world.holders + AGENCIES, "service_code": AGENCIES, "to": AGENCIES,
         "group": AGENCIES + list(STAFF_GROUPS), "api_key": [world.open311_key], "password": [world.password],
-        "service_request_id": [",".join(world.ticket_ids[:2]), *world.ticket_ids],
+        "service_request_id": [",".join(world.ticket_ids[:2]), *world.ticket_ids], "ticket": world.ticket_ids,
+        "contact": CONTACTS, "address": ["@akun_warga", *CONTACTS], "regency": sorted(PLACES),
+        "kecamatan": sorted({name for _, names in PLACES.values() for name in names[:3]}),
     }
     if name == "username":  # a demo account (signing in) or a new one (the admin creating it)
         return st.sampled_from(sorted(world.sessions)) | st.from_regex(r"\A[a-z][a-z0-9-]{2,20}\Z")
@@ -100,11 +112,40 @@ def _known(name: str, world: World) -> st.SearchStrategy[str] | None:
     return st.sampled_from(known[name]) if name in known else None
 
 
-def _from_schema(schema: dict, name: str, world: World) -> st.SearchStrategy[str]:
+@lru_cache(maxsize=1)
+def _photos() -> list[bytes]:
+    """Small images of each format a citizen's photo may have."""
+    from PIL import Image
+
+    photos = []
+    for fmt in ("JPEG", "PNG", "WEBP"):
+        out = io.BytesIO()
+        Image.new("RGB", (3, 2), (200, 120, 40)).save(out, format=fmt)
+        photos.append(out.getvalue())
+    return photos
+
+
+def _properties(schema: dict) -> dict:
+    """A body schema's fields, those of its `allOf` parts included."""
     schema = resolve(schema)
+    properties = dict(schema.get("properties", {}))
+    for part in schema.get("allOf", []):
+        properties.update(_properties(part))
+    return properties
+
+
+def _from_schema(schema: dict, name: str, world: World) -> st.SearchStrategy:
+    """Text for most fields; a list for an array (a repeated form field), bytes for a file."""
+    schema = resolve(schema)
+    if schema.get("type") == "array":
+        return st.lists(_from_schema(schema["items"], name, world), min_size=1, max_size=3)
     known = _known(name, world)
     if known is not None:
         return known
+    if schema.get("format") == "binary":
+        return st.sampled_from(_photos()) | st.binary(max_size=200)
+    if schema.get("format") == "byte":
+        return st.sampled_from(_photos()).map(lambda photo: base64.b64encode(photo).decode("ascii")) | st.text(max_size=20)
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     if schema.get("format") == "date":
@@ -120,7 +161,7 @@ def _from_schema(schema: dict, name: str, world: World) -> st.SearchStrategy[str
     return st.text(max_size=60)
 
 
-def _value(draw, name: str, schema: dict, world: World, realistic: bool) -> str:
+def _value(draw, name: str, schema: dict, world: World, realistic: bool):
     strategy = _from_schema(schema, name, world)
     return draw(strategy if realistic else strategy | odd_text)
 
@@ -161,27 +202,60 @@ def _on_the_wire(value: str) -> str:
     return "".join(c for c in value.encode("utf-8").decode("latin-1") if c.isprintable())
 
 
+def _key_header(scheme: str) -> str | None:
+    """The header an API key scheme is sent in (X-Api-Key), None for a session (cookie or bearer)."""
+    described = SPEC["components"]["securitySchemes"][scheme]
+    return described["name"] if described["type"] == "apiKey" and described["in"] == "header" else None
+
+
 def _credentials(draw, spec: dict, world: World, realistic: bool) -> dict:
-    """A session of a demo role (cookie or bearer, as the operation takes it), none, or a malformed one."""
+    """A session of a demo role (cookie or bearer) or the app's key, as the operation takes it; none; or a
+    malformed one."""
     schemes = [name for requirement in spec.get("security", [{}]) for name in requirement]
-    token = draw(st.sampled_from([*sorted(world.sessions.values()), None]))
+    scheme = draw(st.sampled_from(schemes)) if schemes else None
+    key_header = _key_header(scheme) if scheme else None
+    token = world.app_key if key_header else draw(st.sampled_from([*sorted(world.sessions.values()), None]))
     if realistic:
-        if token is None or not schemes:
+        if token is None or scheme is None:
             return {}
-        if draw(st.sampled_from(schemes)) == "bearer":
+        if key_header:
+            return {key_header: token}
+        if scheme == "bearer":
             return {"Authorization": f"Bearer {token}"}
         return {"Cookie": f"{COOKIE}={token}"}
     garbage = _on_the_wire(draw(odd_text | st.sampled_from([f"{token}x", (token or "")[:-3], "eyJhbGciOiJub25lIn0.e30.",
                                                              "token:"])))
+    if key_header:
+        return draw(st.sampled_from([{}, {key_header: garbage}, {key_header: token}, {"Authorization": token}]))
     return draw(st.sampled_from([
         {}, {"Cookie": f"{COOKIE}={garbage}"}, {"Cookie": garbage}, {"Cookie": f"a=b; {COOKIE}={token}; {garbage}"},
         {"Authorization": f"Bearer {garbage}"}, {"Authorization": garbage}, {"Authorization": f"Basic {garbage}"},
     ]))
 
 
+# Multipart forms that break the rules: no closing boundary, a part without a name or headers, a
+# declared encoding that is not, nested multipart, a file field sent as text and a text field as a file.
+BROKEN_MULTIPART = [
+    b"--x\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nAir PDAM mati tiga hari",
+    b"--x\r\n\r\nno headers\r\n--x--\r\n",
+    b"--x\r\nContent-Disposition: form-data\r\n\r\nno name\r\n--x--\r\n",
+    b"--x\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.jpg\"\r\n"
+    b"Content-Transfer-Encoding: base64\r\n\r\n%%%not base64\r\n--x--\r\n",
+    b"--x\r\nContent-Disposition: form-data; name=\"text\"\r\nContent-Type: multipart/mixed; boundary=y\r\n\r\n"
+    b"--y\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nnested\r\n--y--\r\n--x--\r\n",
+    b"--x\r\nContent-Disposition: form-data; name=\"text\"; filename=\"t.txt\"\r\n\r\n\xff\xfe\r\n--x--\r\n",
+    b"--x\r\nContent-Disposition: form-data; name*=utf-8''%C3%A9; filename=\"\xc3\xa9.jpg\"\r\n\r\n\x00\r\n--x--\r\n",
+    b"--x\r\nContent-Disposition: form-data; name=\"form_id\"\r\nContent-Type: text/plain; charset=utf-16\r\n\r\n"
+    b"\xff\xfe\x00\xd8\r\n--x--\r\n",
+]
+
+
 def _anything(draw) -> tuple[bytes, str]:
     content_type = draw(st.sampled_from(CONTENT_TYPES))
-    kind = draw(st.sampled_from(["none", "json", "bytes", "form", "huge"]))
+    kind = draw(st.sampled_from(["none", "json", "bytes", "form", "multipart", "huge"]))
+    if kind == "multipart":
+        return draw(st.sampled_from(BROKEN_MULTIPART)), draw(st.sampled_from([
+            "multipart/form-data; boundary=x", "multipart/form-data", "multipart/form-data; boundary=", content_type]))
     if kind == "json":
         fields = st.dictionaries(st.sampled_from(["text", "to", "username", "group", "description"]) | st.text(max_size=10),
                                  json_values, max_size=4)
@@ -195,20 +269,32 @@ def _anything(draw) -> tuple[bytes, str]:
     return b"", content_type
 
 
+def _multipart(fields: dict) -> bytes:
+    """A multipart/form-data body as browsers send it: bytes as a file, a list as the field repeated."""
+    parts = []
+    for name, value in fields.items():
+        for one in value if isinstance(value, list) else [value]:
+            disposition = f'form-data; name="{name}"' + (f'; filename="{name}.jpg"' if isinstance(one, bytes) else "")
+            data = one if isinstance(one, bytes) else one.encode("utf-8")
+            parts.append(f"--{MULTIPART_BOUNDARY}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + data + b"\r\n")
+    return b"".join(parts) + f"--{MULTIPART_BOUNDARY}--\r\n".encode()
+
+
 def _body(draw, spec: dict, world: World, realistic: bool) -> tuple[bytes, str]:
     documented = spec.get("requestBody", {}).get("content", {})
     if not realistic or not documented:
         return _anything(draw) if not realistic and draw(st.integers(0, 2)) else (b"", "")
     content_type = draw(st.sampled_from(sorted(documented)))
-    properties = resolve(documented[content_type]["schema"]).get("properties", {})
     fields = {}
-    for name, schema in properties.items():
+    for name, schema in _properties(documented[content_type]["schema"]).items():
         if draw(st.integers(0, 3)):
             fields[name] = _value(draw, name, schema, world, True)
     if "json" in content_type:
         content_type = draw(st.sampled_from([content_type, f"{content_type}; charset=utf-8"]))
         return json.dumps(fields).encode(), content_type
-    return urlencode(fields).encode(), content_type
+    if content_type == "multipart/form-data":
+        return _multipart(fields), f"{content_type}; boundary={MULTIPART_BOUNDARY}"
+    return urlencode(fields, doseq=True).encode(), content_type
 
 
 @st.composite
@@ -216,36 +302,41 @@ def cases(draw, operation: tuple[str, str], world: World) -> Case:
     """One request to `operation`; four in five well formed (see the module's docstring)."""
     path, method = operation
     spec = spec_of(operation)
-    realistic = draw(st.integers(0, 4)) > 0
+    # The fifth that is not well formed changes one part or more and keeps the others well formed, so a
+    # bad body also reaches the use case behind a valid session, bad parameters with a good body.
+    odd = set() if draw(st.integers(0, 4)) else draw(st.sets(st.sampled_from(PARTS), min_size=1))
     parameters = _parameters(spec)
-    path_values = {p["name"]: _value(draw, p["name"], p["schema"], world, realistic) or "-"  # "": another route
+    path_values = {p["name"]: _value(draw, p["name"], p["schema"], world, "path" not in odd) or "-"  # "": another route
                    for p in parameters if p["in"] == "path"}
-    if not realistic and "ticket_id" in path_values and draw(st.booleans()):
+    if "path" in odd and "ticket_id" in path_values and draw(st.booleans()):
         path_values["ticket_id"] = draw(st.from_regex(r"\A[A-Za-z0-9_-]{1,64}\Z"))
     url = re.sub(r"\{(\w+)\}", lambda m: quote(path_values[m.group(1)], safe=""), path)
-    query = _query(draw, parameters, path_values, world, realistic)
+    query = _query(draw, parameters, path_values, world, "query" not in odd)
     if query:
         url += "?" + urlencode(query)
-    headers = _credentials(draw, spec, world, realistic)
-    body, content_type = _body(draw, spec, world, realistic)
+    headers = _credentials(draw, spec, world, "credentials" not in odd)
+    body, content_type = _body(draw, spec, world, "body" not in odd)
     if content_type:
         headers["Content-Type"] = content_type
     return Case(method, url, headers, body, operation)
 
 
 def _message(content_type: str, body: bytes) -> bool:
-    """Whether an error response says what is wrong (JSON `Message`, Open311 `description`, a page's alert)."""
+    """Whether an error response says what is wrong (JSON `Message` or the app API's `error`, Open311
+    `description`, a page's alert)."""
     text = body.decode("utf-8", "replace")
     if content_type == "application/json":
         try:
             value = json.loads(text)
         except ValueError:
             return False
-        return bool(value.get("Message")) if isinstance(value, dict) else bool(value and all(e["description"] for e in value))
+        if isinstance(value, dict):
+            return bool(value.get("Message") or value.get("error"))
+        return bool(value and all(e["description"] for e in value))
     if content_type == "text/xml":
         return re.search(r"<description>[^<]+</description>", text) is not None
     if content_type == "text/html":
-        return re.search(r'role="alert"[^>]*>\s*[^<\s]', text) is not None
+        return re.search(r'role="alert"[^>]*>(\s*<[^>]+>)*\s*[^<\s]', text) is not None
     return bool(text.strip())
 
 

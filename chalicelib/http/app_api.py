@@ -2,17 +2,19 @@
 a complaint (same checks and workflow as the web form; `request_id` makes a retried request find the
 ticket it already made), `GET /app/v1/complaints/{ticket_id}` reads its public status. Every call
 carries the app's key in `X-Api-Key` (kept in Secrets Manager); answers are JSON, errors
-`{"error", "field"}` with a 4xx."""
+`{"error", "field"}` with a 4xx (a body that is not a JSON object or a ticket number that cannot be one
+too, in this format and in Indonesian)."""
 from __future__ import annotations
 
 import base64
 import binascii
 import hmac
 
-from chalice import Blueprint, Response
+from chalice import BadRequestError, Blueprint, Response
 
 from chalicelib import bootstrap
 from chalicelib.bootstrap import kemala
+from chalicelib.http import inputs
 from chalicelib.http.views import public_status
 from chalicelib.services.complaints import Complaint, ComplaintRejectedError
 from chalicelib.services.ports import TicketNotFoundError
@@ -41,12 +43,16 @@ def _calling_app() -> str | None:
 def file_complaint():
     if _calling_app() is None:
         return _refused(401, "Kunci API (X-Api-Key) tidak ada atau tidak sah")
-    body = app_api.current_request.json_body
-    if not isinstance(body, dict):
-        return _refused(400, "Badan permintaan harus objek JSON")
+    try:
+        body = inputs.body_fields(app_api.current_request)
+    except BadRequestError as error:  # not JSON, nested too deep, not an object
+        return _refused(400, error.args[0])
     wrong = next((name for name in _TEXT_FIELDS if not isinstance(body.get(name, ""), str)), None)
     if wrong:
         return _refused(400, f"'{wrong}' harus berupa teks", wrong)
+    unreadable = next((name for name in _TEXT_FIELDS if not _is_unicode(body.get(name, ""))), None)
+    if unreadable:  # a lone surrogate ("\ud800") cannot be stored
+        return _refused(400, f"'{unreadable}' berisi karakter yang tidak sah", unreadable)
     try:
         photo = base64.b64decode(body["photo_base64"], validate=True) if body.get("photo_base64") else None
     except (binascii.Error, ValueError):
@@ -62,10 +68,22 @@ def file_complaint():
                   "status_url": f"{get_settings().public_base_url}/lapor/status/{ticket_id}"}, 201 if created else 200)
 
 
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @app_api.route("/app/v1/complaints/{ticket_id}", methods=["GET"])
 def complaint_status(ticket_id):
     if _calling_app() is None:
         return _refused(401, "Kunci API (X-Api-Key) tidak ada atau tidak sah")
+    try:
+        ticket_id = inputs.ticket_id(ticket_id)
+    except BadRequestError as error:
+        return _refused(400, error.args[0])
     try:
         return _json(public_status(kemala().ticket(ticket_id), kemala().directory), 200)
     except TicketNotFoundError:

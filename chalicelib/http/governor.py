@@ -12,6 +12,7 @@ from chalicelib.bootstrap import kemala
 from chalicelib.domain.access import User
 from chalicelib.http.pages import html
 from chalicelib.http.session import BadInputError, agency_code, day, page, query, today
+from chalicelib.services.open311 import FIRST_YEAR, LAST_YEAR
 from chalicelib.services.reports import RESPONSE_BUCKETS, Overview
 
 governor = Blueprint(__name__)
@@ -79,9 +80,11 @@ def overview_tickets(user: User):
 def _month() -> str:
     month = _query().get("month") or f"{today().replace(day=1) - timedelta(days=1):%Y-%m}"
     try:
-        datetime.strptime(month, "%Y-%m")
+        year = datetime.strptime(month, "%Y-%m").year
     except ValueError:
         raise BadInputError(f"Bulan tidak valid: {month} (format TTTT-BB)") from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # far months overflow in date arithmetic
+        raise BadInputError(f"Bulan di luar tahun {FIRST_YEAR}-{LAST_YEAR}: {month}")
     return month
 
 

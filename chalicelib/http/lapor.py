@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from chalicelib.bootstrap import kemala
 from chalicelib.domain.places import regencies_with_kecamatan
+from chalicelib.http.inputs import TICKET_ID
 from chalicelib.http.views import public_status
 from chalicelib.services.complaints import Complaint, ComplaintRejectedError
 from chalicelib.services.followups import ADDED, DUPLICATE, REOPENED
@@ -102,7 +103,10 @@ def status_lookup():
 
 
 def _ticket_as_typed(ticket_id: str):
-    """The ticket, whether its number was typed in its own case or in capitals (`web...` for `WEB...`)."""
+    """The ticket, whether its number was typed in its own case or in capitals (`web...` for `WEB...`).
+    A number that cannot be a ticket's is not found without a read (the table refuses over-long keys)."""
+    if not TICKET_ID.fullmatch(ticket_id):
+        raise TicketNotFoundError(ticket_id)
     try:
         return kemala().ticket(ticket_id)
     except TicketNotFoundError:

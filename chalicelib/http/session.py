@@ -17,6 +17,7 @@ from chalicelib.domain.tickets import InvalidTransitionError
 from chalicelib.http.auth import user_of
 from chalicelib.http.inputs import form_text
 from chalicelib.http.pages import html, redirect
+from chalicelib.services.open311 import FIRST_YEAR, LAST_YEAR
 from chalicelib.services.ports import ConcurrentUpdateError, InvalidTokenError, TicketNotFoundError
 
 FORMS = ["application/x-www-form-urlencoded", "application/json"]  # a form without a body comes as JSON
@@ -32,7 +33,7 @@ def form(request) -> dict[str, str]:
 
 def form_list(request, name: str) -> list[str]:
     """Every value of a repeated form field (checkboxes)."""
-    return [v.strip() for v in parse_qs((request.raw_body or b"").decode("utf-8")).get(name, [])]
+    return [v.strip() for v in parse_qs(form_text(request)).get(name, [])]
 
 
 def query(request) -> dict[str, str]:
@@ -41,9 +42,12 @@ def query(request) -> dict[str, str]:
 
 def day(value: str, name: str) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        parsed = date.fromisoformat(value) if value else None
     except ValueError:
         raise BadInputError(f"Tanggal '{name}' tidak valid: {value} (format TTTT-BB-HH)") from None
+    if parsed is not None and not FIRST_YEAR <= parsed.year <= LAST_YEAR:  # far dates overflow in date arithmetic
+        raise BadInputError(f"Tanggal '{name}' di luar tahun {FIRST_YEAR}-{LAST_YEAR}: {value}")
+    return parsed
 
 
 def agency_code(value: str) -> str:

@@ -113,11 +113,10 @@ def queue(user: User):
 @page(workspace)
 def close_selected(user: User):
     """The triage desk closes the tickets it ticked in its queue, in one action."""
-    request = workspace.current_request
-    chosen = form_list(request, "ticket")
+    chosen = [inputs.ticket_id(ticket_id) for ticket_id in form_list(workspace.current_request, "ticket")]
     if not chosen:
         raise BadInputError("Pilih dulu tiket yang akan ditutup")
-    closed = kemala().workspace.close_many(user, chosen, _form().get("reason", ""))
+    closed = kemala().workspace.close_many(user, chosen, inputs.text_field(_form(), "reason"))
     return redirect(f"/workspace/queue?closed={len(closed)}")
 
 

@@ -19,7 +19,7 @@ from chalicelib.http.security import SECURITY_HEADERS
 from chalicelib.services.ports import ConcurrentUpdateError
 from tests import fuzzing
 from local.accounts import DEMO, PASSWORD
-from tests.fakes import OPEN311_KEY, InMemoryTickets
+from tests.fakes import APP_KEY, OPEN311_KEY, InMemoryTickets
 from tests.functional.test_pipeline import route_and_notify, with_ticket
 
 SECRET = "test-link-secret"
@@ -36,6 +36,7 @@ def api(monkeypatch):
             fakes.tickets.add(Ticket(ticket_id, "x", ticket_id[1:], fakes.tickets.get("X1").text, fakes.now))
         route_and_notify(fakes, ticket_id)
     monkeypatch.setattr(bootstrap, "link_secret", lambda: SECRET)
+    monkeypatch.setattr(bootstrap, "app_keys", lambda: {"laporgub-android": APP_KEY})
     bootstrap.use(fakes.kemala)
     with Client(app_module.app) as client:
         yield client.http, fakes
@@ -146,15 +147,9 @@ def test_the_page_posts_back_with_the_same_link(api):
     assert 'action="answer?agency=DINKES&amp;exp=' in page and 'maxlength="2000"' in page
 
 
-# The web form, the app API and the admins' ban list and triage bulk close (issue 10) are not in the
-# OpenAPI description yet, so not yet fuzzed.
-_NOT_YET_DESCRIBED = ("/app/", "/lapor", "/workspace/bans", "/workspace/queue/close")
-
-
-def test_the_openapi_description_is_valid_and_names_every_route_but_the_channels():
+def test_the_openapi_description_is_valid_and_names_every_route():
     validate(fuzzing.SPEC)
-    routes = sorted((path, method) for path, methods in app_module.app.routes.items() for method in methods
-                    if not path.startswith(_NOT_YET_DESCRIBED))
+    routes = sorted((path, method) for path, methods in app_module.app.routes.items() for method in methods)
     assert routes == fuzzing.OPERATIONS
 
 
@@ -165,7 +160,7 @@ def test_the_openapi_description_is_valid_and_names_every_route_but_the_channels
 def test_fuzzing_every_operation_finds_no_server_error(api, operation, data):
     http, fakes = api
     world = fuzzing.World(TICKETS + ["X404"], ["DINKES", "TRIAGE"], SECRET,
-                          {name: f"token:{name}" for name in DEMO}, PASSWORD, OPEN311_KEY)
+                          {name: f"token:{name}" for name in DEMO}, PASSWORD, OPEN311_KEY, APP_KEY)
     case = data.draw(fuzzing.cases(operation, world))
     response = http.request(case.method, case.path, headers=case.headers, body=case.body)
     fuzzing.check(case, response.status_code, dict(response.headers), response.body)

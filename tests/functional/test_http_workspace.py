@@ -10,11 +10,12 @@ from urllib.parse import urlencode
 import pytest
 
 from chalicelib.services.ports import ConcurrentUpdateError
-from tests.fakes import OPEN311_KEY, InMemoryTickets
+from tests.fakes import APP_KEY, OPEN311_KEY, InMemoryTickets
 from tests.functional.test_http import api  # noqa: F401  (the fixture)
 
 DINKES = {"Cookie": "kemala_session=token:dinkes"}
 ADMIN = {"Cookie": "kemala_session=token:admin"}
+TRIAGE = {"Cookie": "kemala_session=token:triase"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 JSON = {"Content-Type": "application/json"}
 
@@ -49,10 +50,10 @@ def test_a_queue_of_an_unknown_agency_is_refused_on_a_page(api):
 
 
 @pytest.mark.parametrize("path, headers", [("/workspace/login", {}), ("/workspace/users", ADMIN),
-                                           ("/workspace/tickets/X1/answer", DINKES)])
+                                           ("/workspace/tickets/X1/answer", DINKES), ("/workspace/queue/close", TRIAGE)])
 def test_a_form_that_is_not_utf8_is_refused_on_a_page(api, path, headers):
     http, _ = api
-    response = http.post(path, headers={**headers, **FORM}, body=b"text=\xff\xfe&username=\xff")
+    response = http.post(path, headers={**headers, **FORM}, body=b"text=\xff\xfe&username=\xff&ticket=X1\xff")
     assert response.status_code == 400 and "UTF-8" in alert(response)
 
 
@@ -85,11 +86,20 @@ def test_the_json_api_refuses_an_over_long_field(api):
     assert response.status_code == 400 and "2000" in message(response)
 
 
-@pytest.mark.parametrize("ticket_id", ["x" * 65, "X1.", "é"])
-def test_a_ticket_number_that_cannot_be_one_is_refused_before_any_read(api, ticket_id):
+@pytest.mark.parametrize("ticket_id", ["x" * 65, "X1.", "é", "x" * 3000])
+def test_a_ticket_number_that_cannot_be_one_is_refused_before_any_read(api, ticket_id, monkeypatch):
     http, _ = api
+    monkeypatch.setattr(InMemoryTickets, "get", lambda self, ticket_id: pytest.fail(f"read {ticket_id[:20]}"))
     assert http.get(f"/api/tickets/{ticket_id}", headers=DINKES).status_code == 400
     assert http.get(f"/workspace/tickets/{ticket_id}", headers=DINKES).status_code == 400
+    # DynamoDB refuses a key over 2048 bytes with an error, so the bulk close, the app API and the web
+    # form's status page never ask for one (the status page says it is not found, as for a typo).
+    closed = http.post("/workspace/queue/close", headers={**TRIAGE, **FORM}, body=urlencode({"ticket": ticket_id}).encode())
+    assert closed.status_code == 400 and "Nomor tiket tidak sah" in alert(closed)
+    app = http.get(f"/app/v1/complaints/{ticket_id}", headers={"X-Api-Key": APP_KEY})
+    assert app.status_code == 400 and "Nomor tiket tidak sah" in json.loads(app.body)["error"]
+    for page in (http.get(f"/lapor/status/{ticket_id}"), http.post(f"/lapor/status/{ticket_id}", headers=FORM, body=b"")):
+        assert page.status_code == 404 and "tidak ditemukan" in alert(page)
     for path in (f"/open311/v2/requests/{ticket_id}.json", f"/open311/v2/requests.json?service_request_id={ticket_id}"):
         response = http.get(path)
         assert response.status_code == 404 and json.loads(response.body)[0]["description"]
@@ -141,3 +151,21 @@ def test_an_action_that_keeps_racing_is_a_409_on_the_page_and_in_the_json_api(ap
     assert page.status_code == 409 and "coba lagi" in alert(page)
     response = http.post("/api/tickets/X1/acknowledge", headers={**DINKES, **JSON}, body=b"{}")
     assert response.status_code == 409 and "coba lagi" in message(response)
+
+
+def test_a_bulk_close_with_an_over_long_reason_is_refused_like_one_close(api):
+    http, fakes = api
+    response = http.post("/workspace/queue/close", headers={**TRIAGE, **FORM},
+                         body=urlencode({"ticket": "X1", "reason": "r" * 501}).encode())
+    assert response.status_code == 400 and "500" in alert(response)
+    assert fakes.tickets.get("X1").agency == "DINKES"
+
+
+@pytest.mark.parametrize("path", ["/workspace/report?month=9999-12", "/workspace/report?month=0001-01",
+                                  "/workspace/overview?start=9999-01-01&end=9999-12-31",
+                                  "/workspace/overview/tickets?start=9999-12-31&end=9999-12-31&agency=DINKES",
+                                  "/workspace/queue?since=0001-01-01"])
+def test_a_far_month_or_day_is_refused_on_a_page(api, path):
+    http, _ = api
+    response = http.get(path, headers=ADMIN)
+    assert response.status_code == 400 and "di luar tahun 2000-2100" in alert(response)

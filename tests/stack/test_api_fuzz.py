@@ -4,6 +4,7 @@ each demo role or not, finds no server error."""
 from __future__ import annotations
 
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 from xml.etree import ElementTree
 
@@ -12,7 +13,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.bootstrap import open311_key
+from chalicelib.bootstrap import app_keys, open311_key
 from chalicelib.domain.tickets import Status
 from local.accounts import PASSWORD
 from tests import fuzzing
@@ -69,17 +70,20 @@ def test_an_account_cognito_refuses_is_a_400_page_and_leaves_no_half_made_accoun
 def test_fuzzing_every_operation_on_the_stack_finds_no_server_error(stack, accounts, operation, data):
     ticket_id, holder = _fuzzed_ticket(stack)
     world = fuzzing.World([ticket_id, "X404"], [holder], link_secret(stack), _sessions(stack, accounts), PASSWORD,
-                          open311_key())
+                          open311_key(), next(iter(app_keys().values())))
     case = data.draw(fuzzing.cases(operation, world))
     response = requests.request(case.method, stack.api_url + case.path, headers=case.headers, data=case.body,
                                 allow_redirects=False, timeout=60)
     fuzzing.check(case, response.status_code, dict(response.headers), response.content)
-    if case.operation == ("/open311/v2/{name}", "POST") and response.status_code == 200:
-        _FILED.append(_filed(case.path, response.content))
+    if _FILING.get(case.operation) == response.status_code:
+        ticket_id = _filed(case, response.content)
+        if ticket_id not in _FILED:  # the web form answers 201 for a form sent again too
+            _FILED.append(ticket_id)
 
 
 _SESSIONS: dict[str, str] = {}
-_FILED: list[str] = []  # tickets the fuzzing filed through Open311
+_FILED: list[str] = []  # tickets the fuzzing filed through Open311, the web form and the app API
+_FILING = {("/open311/v2/{name}", "POST"): 200, ("/lapor", "POST"): 201, ("/app/v1/complaints", "POST"): 201}
 
 
 def _sessions(stack, accounts: dict[str, str]) -> dict[str, str]:
@@ -89,8 +93,13 @@ def _sessions(stack, accounts: dict[str, str]) -> dict[str, str]:
     return _SESSIONS
 
 
-def _filed(path: str, body: bytes) -> str:
-    if ".xml" in path:
+def _filed(case: fuzzing.Case, body: bytes) -> str:
+    """The ticket number in the answer to a request that filed a complaint."""
+    if case.operation[0] == "/lapor":
+        return re.search(r'<p class="ticket">([^<]+)</p>', body.decode()).group(1)
+    if case.operation[0] == "/app/v1/complaints":
+        return json.loads(body)["ticket_id"]
+    if ".xml" in case.path:
         return ElementTree.fromstring(body).findtext("request/service_request_id")
     return json.loads(body)[0]["service_request_id"]
 
