@@ -2,7 +2,7 @@
 
 `python bench/make_replay_set.py` writes bench/tweets_200.jsonl from local/sample_tweets.jsonl
 (retweets left out); `--count 1000 --source routing` writes bench/tweets_1000.jsonl from the routing
-texts (training/tweets_train.jsonl, bench/data/*.jsonl, ../shared/dev/tweets_dev.jsonl when
+texts (training/tweets_train.jsonl, bench/data/*.jsonl but the frozen held-out split, ../shared/dev/tweets_dev.jsonl when
 present), so a large replay sees the variety of real complaints (every agency, triage cases).
 Varied openers, tails and tags make every text differ; routing quality is measured elsewhere
 (bench/routing.py), not with these files.
@@ -20,7 +20,9 @@ TAILS = ["", " 🙏", " Terima kasih.", " Matur nuwun.", " Sudah lapor kelurahan
 TAGS = ["#KemalaJateng", "#kemalajateng", "#KEMALAJATENG", "#KemalaJateng #LaporGub"]
 SOURCES = {
     "samples": [ROOT / "local" / "sample_tweets.jsonl"],
-    "routing": [ROOT / "training" / "tweets_train.jsonl", *sorted((ROOT / "bench" / "data").glob("*.jsonl")),
+    # every routing set but the frozen held-out split, which nothing but its one scoring may read
+    "routing": [ROOT / "training" / "tweets_train.jsonl",
+                *sorted(p for p in (ROOT / "bench" / "data").glob("*.jsonl") if not p.name.startswith("routing_holdout")),
                 ROOT.parent / "shared" / "dev" / "tweets_dev.jsonl"],
 }
 
