@@ -31,8 +31,6 @@ def test_character_ngrams_are_those_of_scikit_learn():
 @pytest.mark.parametrize("cue_weight", [0.0, 0.35])  # without and with the lexicon-cue block
 def test_python_inference_reproduces_scikit_learns_decision_function(cue_weight):
     pytest.importorskip("sklearn")
-    import numpy as np
-
     from chalicelib.services import training
 
     lexicon = load_lexicon()
@@ -44,7 +42,7 @@ def test_python_inference_reproduces_scikit_learns_decision_function(cue_weight)
     settings = training.Settings(c=5.0, char_weight=0.8, max_char_features=500, min_df=1, cue_weight=cue_weight)
     features = training.Features(settings, examples)
     x = features.matrix(examples)
-    model = training._fit(settings, x, [e.agency for e in examples], np.array([e.weight for e in examples]))
+    model = training._fit_agency(settings, x, examples)
     vectorizer = Vectorizer.from_dict(features.export().to_dict())
     exported = LinearModel.from_dict(
         LinearModel(list(model.classes_), model.intercept_.tolist(), model.coef_.tolist()).to_dict())
