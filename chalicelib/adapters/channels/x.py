@@ -7,7 +7,6 @@ OAuth signatures), which is how the local X API emulator is reached. Unset in de
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -15,6 +14,7 @@ import tweepy
 from requests.adapters import HTTPAdapter
 
 from chalicelib.adapters import secrets
+from chalicelib.adapters.channels.parts import split_message
 from chalicelib.domain.tickets import Ticket
 from chalicelib.services.ports import IncomingMessage, Inbox, RateLimitedError
 from chalicelib.settings import Settings
@@ -23,7 +23,6 @@ _X_HOSTS = ("https://api.twitter.com", "https://api.x.com")
 _PAGE_SIZE = 100
 _POST_LIMIT = 280
 _QUERY_LIMIT = 512
-_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _TWEET_FIELDS = ["created_at", "author_id", "conversation_id"]
 
 
@@ -56,28 +55,8 @@ def build_client(credentials: dict[str, str], base_url: str | None = None) -> tw
 
 def thread(text: str, limit: int = _POST_LIMIT) -> list[str]:
     """A message as posts of at most `limit` characters: one post if it fits, else a numbered thread
-    ("... (1/3)") split between words. URLs are dropped: X bills a post with a URL 13 times over."""
-    words = _URL.sub("", text).split()
-    if len(" ".join(words)) <= limit:
-        return [" ".join(words)]
-    room = limit - len(" (99/99)")
-    parts: list[str] = []
-    current = ""
-    for word in words:
-        while len(word) > room:  # a word longer than a post is cut
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(word[:room])
-            word = word[room:]
-        candidate = f"{current} {word}".strip()
-        if len(candidate) > room:
-            parts.append(current)
-            candidate = word
-        current = candidate
-    if current:
-        parts.append(current)
-    return [f"{part} ({i}/{len(parts)})" for i, part in enumerate(parts, start=1)]
+    ("... (1/3)") split between words, URLs dropped (X bills a post with a URL 13 times over)."""
+    return split_message(text, limit)
 
 
 def _chunked_or_query(terms: list[str], suffix: str) -> list[str]:
