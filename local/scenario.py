@@ -35,7 +35,7 @@ from chalicelib.domain import links
 from chalicelib.domain.directory import load_directory
 from chalicelib.adapters.channels.sms import sms_source_id
 from chalicelib.domain.privacy import contact
-from chalicelib.domain.tickets import FINISHED, Status, Ticket, ticket_id_for
+from chalicelib.domain.tickets import FINISHED, WITH_AGENCY, Status, Ticket, ticket_id_for
 from chalicelib.settings import get_settings
 from local.inputs import load_tweets
 from local.observe import TicketWatcher
@@ -153,11 +153,12 @@ class Scenario:
         return self._stack.sms.inbox(script.address) if script.address else []
 
     def act(self, tickets: dict[str, Ticket]) -> None:
-        """Carry out every step that is due, as the agency holding the ticket at that moment."""
+        """Carry out every step that is due, as the agency holding the ticket at that moment, once that
+        agency has been told (after a reassignment, not before the new agency's alert)."""
         for script in self.scripts:
             ticket = tickets.get(script.ticket_id)
             started = _first_notified(ticket) if ticket else None
-            while ticket and started and script.done < len(script.steps) and \
+            while ticket and started and ticket.status in WITH_AGENCY and script.done < len(script.steps) and \
                     time.time() >= started + script.steps[script.done].get("at_s", 0):
                 self._perform(script, ticket, script.steps[script.done])
                 script.done += 1
