@@ -156,9 +156,11 @@ class Scenario:
         """Carry out every step that is due, as the agency holding the ticket at that moment, once that
         agency has been told (after a reassignment, not before the new agency's alert)."""
         for script in self.scripts:
-            ticket = tickets.get(script.ticket_id)
-            started = _first_notified(ticket) if ticket else None
-            while ticket and started and ticket.status in WITH_AGENCY and script.done < len(script.steps) and \
+            if script.ticket_id not in tickets or script.done == len(script.steps):
+                continue
+            ticket = self._repo.get(script.ticket_id)  # as it stands now, not as last observed
+            started = _first_notified(ticket)
+            while started and ticket.status in WITH_AGENCY and script.done < len(script.steps) and \
                     time.time() >= started + script.steps[script.done].get("at_s", 0):
                 self._perform(script, ticket, script.steps[script.done])
                 script.done += 1

@@ -145,7 +145,8 @@ def test_rate_limited_search_keeps_the_checkpoint_and_catches_up_after_the_reset
     stack.poll()  # warm: the window below must not pass while the function starts
     stack.x.release("Pupuk subsidi langka di Kec. Tayu Pati #KemalaJateng", "tani")
     limit = stack.x.rate_limit
-    limit.window_start, limit.used = time.time() - limit.window_seconds + 5, limit.limit  # resets in 5 s
+    # resets in 15 s: the two polls below must both come before it, even on a slow machine
+    limit.window_start, limit.used = time.time() - limit.window_seconds + 15, limit.limit
     assert stack.poll()["stopped"] == "rate limited"
     limit.used = 0
     assert stack.poll()["stopped"] == "rate limited" and limit.used == 0  # X is not asked before the reset
