@@ -50,7 +50,7 @@ def file_complaint():
     wrong = next((name for name in _TEXT_FIELDS if not isinstance(body.get(name, ""), str)), None)
     if wrong:
         return _refused(400, f"'{wrong}' harus berupa teks", wrong)
-    unreadable = next((name for name in _TEXT_FIELDS if not _is_unicode(body.get(name, ""))), None)
+    unreadable = next((name for name in _TEXT_FIELDS if not inputs.storable(body.get(name, ""))), None)
     if unreadable:  # a lone surrogate ("\ud800") cannot be stored
         return _refused(400, f"'{unreadable}' berisi karakter yang tidak sah", unreadable)
     try:
@@ -66,14 +66,6 @@ def file_complaint():
         return _refused(400, str(error), field)
     return _json({"ticket_id": ticket_id, "created": created,
                   "status_url": f"{get_settings().public_base_url}/lapor/status/{ticket_id}"}, 201 if created else 200)
-
-
-def _is_unicode(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 @app_api.route("/app/v1/complaints/{ticket_id}", methods=["GET"])

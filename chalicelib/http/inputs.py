@@ -67,6 +67,15 @@ def body_fields(request: Request) -> dict:
     return {name: values[0] for name, values in parse_qs(form_text(request)).items()}
 
 
+def storable(text: str) -> bool:
+    """Text that encodes as UTF-8 (a lone surrogate such as "\\ud800" cannot be stored)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def text_field(fields: dict, name: str) -> str:
     """A text field, stripped and within its limit; '' when absent."""
     value = fields.get(name)
@@ -74,9 +83,7 @@ def text_field(fields: dict, name: str) -> str:
         return ""
     if not isinstance(value, str):
         raise BadRequestError(f"Kolom '{name}' harus berupa teks")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
+    if not storable(value):
         raise BadRequestError(f"Kolom '{name}' berisi karakter yang tidak sah")
     value = value.strip()
     if len(value) > FIELD_LIMITS[name]:
