@@ -215,8 +215,8 @@ def run(stack, tweets: list[dict], timeout: float, poll_every: float = 0.5) -> d
     tickets: dict[str, Ticket] = {}
     while time.time() < deadline:
         stack.poll()
-        tickets = {t.ticket_id: t for t in watcher.all()}
-        scenario.act(tickets)
+        scenario.act({t.ticket_id: t for t in watcher.all()})
+        tickets = {t.ticket_id: t for t in watcher.all()}  # after acting: judge what the agencies just did
         if scenario.finished(tickets):
             break
         time.sleep(poll_every)
