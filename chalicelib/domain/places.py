@@ -31,9 +31,10 @@ _EXPLICIT_REGENCY = {"kota", "kab", "kabupaten", "pemkab", "pemkot"}
 _EXPLICIT_DISTRICT = {"kec", "kecamatan"}
 _VILLAGE_CUES = {"desa", "ds", "dusun", "dukuh", "kelurahan", "kel", "kampung", "dsn"}
 _RIVER_CUES = {"kali", "sungai", "bengawan", "kanal"}  # a river named after a place runs through others too
+_CUE_WORDS = _EXPLICIT_REGENCY | _EXPLICIT_DISTRICT | _VILLAGE_CUES | _RIVER_CUES
 # A regency named outright outweighs a kecamatan of the same name elsewhere ("Pasar Kliwon Kudus").
 SENDER_WEIGHT = 0.45  # "Saya warga X": the sender's home (chosen on the training files' region labels)
-_KIND_WEIGHT = {"alias": 2.0, "regency": 2.2, "district": 2.0, "outside": 2.0, "village": 1.5}
+_KIND_WEIGHT = {"alias": 2.0, "regency": 2.2, "district": 2.0, "outside": 2.0, "village": 1.5, "bare_village": 1.0}
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,9 @@ def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer)
         place = Place("village", gaz.villages[phrase])
     else:
         place = gaz.names.get(phrase)
+    if place is None and phrase in gaz.villages and first_word[:1].isupper() and phrase not in gaz.needs_cue \
+            and (" " in phrase or prev in gaz.location_cues) and phrase not in _CUE_WORDS:
+        place = Place("bare_village", gaz.villages[phrase])  # "Rob di Panjang Wetan": a village without "desa"
     if place and place.kind == "regency" and prev in _EXPLICIT_DISTRICT and phrase in gaz.districts:
         place = Place("district", gaz.districts[phrase])  # "Kec. Rembang" (Purbalingga) is no regency
     if place is None:
@@ -190,13 +194,16 @@ def locate(text: str, gaz: Gazetteer | None = None) -> Location:
     # another place abroad does not vouch for a word that may be no place at all ("bali": come back)
     supported = {m.codes[0] for m in mentions if not m.needs_support and len(m.codes) == 1} - {OUTSIDE}
     # a village name none of the named kecamatan/regencies/landmarks agree with is another village
-    anchors = {m.codes[0] for m in mentions if not m.needs_support and len(m.codes) == 1 and m.kind != "village"}
+    anchors = {m.codes[0] for m in mentions if not m.needs_support and len(m.codes) == 1 and m.kind not in ("village", "bare_village")}
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[str]] = defaultdict(list)
     for position, mention in enumerate(mentions):
         if mention.needs_support and not supported.intersection(mention.codes):
             continue
         if mention.kind == "village" and anchors and not anchors.intersection(mention.codes):
+            continue
+        if mention.kind == "bare_village" and (anchors or len(mention.codes) > 1) \
+                and not anchors.intersection(mention.codes):
             continue
         # A shared name goes to the regencies the other places name, else leans to the most
         # populous and still supports the others; between equal mentions the first one named

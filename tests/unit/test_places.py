@@ -21,6 +21,12 @@ from chalicelib.domain.places import locate
     ("Parkir liar di depan kampus Undip bikin macet", "3374"),
     ("Sampah numpuk di alun2 Tegal", "3376"),
     ("Pipa bocor di Jl. Hayam Wuruk Pekalongan", "3375"),
+    # a village named without "desa"/"kel.": a name of its own (several words, or after "di"/"nang"), one regency
+    ("Rob di Panjang Wetan wis seminggu ra surut", "3375"),
+    ("Banyu PDAM nang Kestalan buthek coklat", "3372"),
+    # ... not a village that shares its name with an everyday word, nor one several regencies have
+    ("Saya warga kota. Jadi gini, air PDAM cuma ngalir malam", None),
+    ("Jalan rusak di Cangkring sudah setahun", None),
 ])
 def test_finds_the_regency_of_the_problem(text, region):
     assert locate(text).code == region
