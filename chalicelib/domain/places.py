@@ -26,6 +26,7 @@ OUTSIDE = "OUTSIDE"
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _REDUPLICATION = re.compile(r"\b([A-Za-z]{2,})2\b")  # "alun2" -> "alun alun"
 _NOISE = re.compile(r"https?://\S+|@\w+|#\w+")
+_JOIN = re.compile(r"[-\u2013\u2014/]")
 _MAX_WORDS = 4
 _EXPLICIT_REGENCY = {"kota", "kab", "kabupaten", "pemkab", "pemkot"}
 _EXPLICIT_DISTRICT = {"kec", "kecamatan"}
@@ -96,6 +97,7 @@ class _Mention:
     kind: str
     start: int = 0
     end: int = 0
+    joined: bool = False  # joined to the word before it by a dash or slash: one end of a route
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,11 @@ class Location:
 
 
 def _mentions(text: str, gaz: Gazetteer) -> list[_Mention]:
-    words = _WORD.findall(_REDUPLICATION.sub(r"\1 \1", _NOISE.sub(" ", text)))
+    cleaned = _REDUPLICATION.sub(r"\1 \1", _NOISE.sub(" ", text))
+    spans = list(_WORD.finditer(cleaned))
+    words = [m.group() for m in spans]
+    # "Purwokerto–Cilacap", "Ajibarang/Bumiayu": a word joined to the one before it by a dash or slash
+    joined = [k > 0 and bool(_JOIN.search(cleaned[spans[k - 1].end():m.start()])) for k, m in enumerate(spans)]
     lower = [w.lower() for w in words]
     found: list[_Mention] = []
     i = 0
@@ -116,7 +122,7 @@ def _mentions(text: str, gaz: Gazetteer) -> list[_Mention]:
             mention = _mention_at(phrase, words[i], lower[max(0, i - 3):i], gaz)
             if mention:
                 found.append(_Mention(mention.surface, mention.codes, mention.weight, mention.needs_support,
-                                      mention.kind, i, i + n))
+                                      mention.kind, i, i + n, joined[i]))
                 i += n
                 break
         else:
@@ -172,12 +178,13 @@ def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer)
 
 def _qualified(mentions: list[_Mention], gaz: Gazetteer) -> list[_Mention]:
     """Drops a place that the regency named right after it contradicts ("Pasar Kliwon Kudus"); two
-    regencies in a row are a route ("jalan Boyolali-Klaten"), both kept, unless the first is also
-    a kecamatan of the second ("Karanganyar Demak": the kecamatan, in Demak)."""
+    regencies in a row, or two places joined by a dash, are a route ("jalan Boyolali-Klaten",
+    "Purwokerto–Cilacap"), both kept, unless the first is also a kecamatan of the second
+    ("Karanganyar Demak": the kecamatan, in Demak)."""
     kept = []
     for i, mention in enumerate(mentions):
         following = mentions[i + 1] if i + 1 < len(mentions) else None
-        if following and following.kind == "regency" and following.start == mention.end:
+        if following and following.kind == "regency" and following.start == mention.end and not following.joined:
             if mention.kind == "regency" and set(gaz.districts.get(mention.surface, ())) & set(following.codes):
                 continue
             if following.kind != mention.kind and not set(following.codes) & set(mention.codes):

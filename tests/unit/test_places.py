@@ -11,8 +11,12 @@ from chalicelib.domain.places import locate
     ("Jalan rusak di Kec. Kaliwungu", "3324"),
     ("Saya warga Kelurahan Tegalsari, Tegal Barat. Saluran di kampung kami mampet", "3376"),
     ("Bantuan listrik untuk warga di Kec. Rembang Purbalingga belum datang", "3303"),
-    # a route names its start first
+    # a route names its start first; a place joined by a dash is a route's end, not a qualifier
     ("Truk ODOL lewat jalan Boyolali-Klaten tiap malam", "3309"),
+    ("Bus jurusan Purwokerto–Cilacap ugal2an, nyalip di tikungan Rawalo", "3302"),
+    ("Jln Purwodadi-Blora km 20an rusak parah", "3315"),
+    # ... and the kecamatan it passes decides
+    ("lubang di jl. Magelang–Purworejo dkt Salaman udh makan korban", "3308"),
     # everyday words that are also kecamatan names
     ("Nyong wedi nular, tulung teka neng Kec. Kejobong", "3303"),
     ("Pajak tahunan motor saya kok naik", None),
