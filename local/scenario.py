@@ -12,8 +12,9 @@ links of the API, or (`x_reply`) by posting from that agency's X account in the 
 The run ends when every ticket is resolved or closed, or has reached the top of its escalation ladder, with
 its scripted steps done and its messages to the citizen sent. The last line printed is one JSON object:
 `{"tickets": {"<input id>": {"ticket", "channel", "incident", "agency", "status", "escalations": [levels in
-order], "citizen_posts": [...]}}}`; `citizen_posts` are the texts the citizen got in their channel (Kemala's
-posts in the thread, SMS, e-mail bodies); `incident` is the incident the report is linked to, or null. Agency
+order], "responded_late": whether the first response came after its deadline (or never), "citizen_posts":
+[...]}}}`; `citizen_posts` are the texts the citizen got in their channel (Kemala's posts in the thread, SMS,
+e-mail bodies); `incident` is the incident the report is linked to, or null. Agency
 steps given on one report of an incident act on the whole incident (the same signed links do it).
 """
 from __future__ import annotations
@@ -36,9 +37,9 @@ from chalicelib.domain.directory import load_directory
 from chalicelib.adapters.channels.sms import sms_source_id
 from chalicelib.domain.privacy import contact
 from chalicelib.domain.tickets import FINISHED, WITH_AGENCY, Status, Ticket, ticket_id_for
+from chalicelib.services.ports import TicketNotFoundError
 from chalicelib.settings import get_settings
 from local.inputs import load_tweets
-from local.observe import TicketWatcher
 
 ACTIONS = {"acknowledge", "answer", "resolve", "reassign", "x_reply"}
 CHANNELS = {"x", "sms", "web", "app"}
@@ -89,6 +90,13 @@ def check_steps(tweet: dict) -> str | None:
 
 def _first_notified(ticket: Ticket) -> float | None:
     return next((h.at.timestamp() for h in ticket.history if h.status is Status.NOTIFIED), None)
+
+
+def _responded_late(ticket: Ticket) -> bool:
+    """Whether the first agency's first response (acknowledgement, answer or resolution) came after its deadline,
+    or has not come."""
+    responses = [at for at in (ticket.acknowledged_at, ticket.answered_at, ticket.resolved_at) if at]
+    return not responses or ticket.deadlines is None or min(responses) > ticket.deadlines.response_due
 
 
 def _finished(ticket: Ticket) -> bool:
@@ -152,13 +160,23 @@ class Scenario:
             return [body for _, body in self._stack.mailbox(script.address)]
         return self._stack.sms.inbox(script.address) if script.address else []
 
+    def tickets(self) -> dict[str, Ticket]:
+        """The scripted tickets as they stand (read one by one: a scan would read every other test's tickets too)."""
+        found = {}
+        for script in self.scripts:
+            try:
+                found[script.ticket_id] = self._repo.get(script.ticket_id)
+            except TicketNotFoundError:
+                continue  # not taken in yet
+        return found
+
     def act(self, tickets: dict[str, Ticket]) -> None:
         """Carry out every step that is due, as the agency holding the ticket at that moment, once that
         agency has been told (after a reassignment, not before the new agency's alert)."""
         for script in self.scripts:
             if script.ticket_id not in tickets or script.done == len(script.steps):
                 continue
-            ticket = self._repo.get(script.ticket_id)  # as it stands now, not as last observed
+            ticket = tickets[script.ticket_id]
             started = _first_notified(ticket)
             while started and ticket.status in WITH_AGENCY and script.done < len(script.steps) and \
                     time.time() >= started + script.steps[script.done].get("at_s", 0):
@@ -200,6 +218,7 @@ class Scenario:
                 "agency": ticket.agency if ticket else None,
                 "status": ticket.status.value if ticket else "NOT_RECEIVED",
                 "escalations": [e.level for e in ticket.escalations] if ticket else [],
+                "responded_late": _responded_late(ticket) if ticket else None,
                 "citizen_posts": self.citizen_posts(script),
             }
             left = len(script.steps) - script.done
@@ -209,14 +228,14 @@ class Scenario:
 
 
 def run(stack, tweets: list[dict], timeout: float, poll_every: float = 0.5) -> dict:
-    scenario, watcher = Scenario(stack), TicketWatcher()
+    scenario = Scenario(stack)
     scenario.release(tweets)
     deadline = time.time() + timeout
     tickets: dict[str, Ticket] = {}
     while time.time() < deadline:
         stack.poll()
-        scenario.act({t.ticket_id: t for t in watcher.all()})
-        tickets = {t.ticket_id: t for t in watcher.all()}  # after acting: judge what the agencies just did
+        scenario.act(scenario.tickets())
+        tickets = scenario.tickets()  # after acting: judge what the agencies just did
         if scenario.finished(tickets):
             break
         time.sleep(poll_every)

@@ -21,7 +21,12 @@ def test_mixed_behaviours_end_as_scripted_with_one_post_per_message(stack):
         "reassigned": "RESOLVED", "emergency": "RESOLVED"}
     assert result["ignored"]["escalations"] == [1, 2]
     assert result["late"]["escalations"][:2] == [1, 2]
-    assert result["answered"]["escalations"] == [] and result["emergency"]["escalations"] == []
+    # the agencies that act at once get no reminder, unless the machine was slower than the deadline: then the
+    # reminder must have followed a response that really came late (never one racing an acknowledgement in time)
+    for prompt in ("answered", "emergency"):
+        late = result[prompt]["responded_late"]
+        assert result[prompt]["escalations"][:1 if late else None] == ([1] if late else []), result[prompt]
+    assert result["ignored"]["responded_late"] and result["late"]["responded_late"]
     assert result["reassigned"]["agency"] == "DINKES"
     # ticket number, answer, resolution: one post each; the agency's own X reply is not repeated by Kemala;
     # a resolution without an earlier answer is one post carrying both.
