@@ -198,8 +198,9 @@ def _query(draw, parameters: list[dict], path_values: dict, world: World, realis
 
 
 def _on_the_wire(value: str) -> str:
-    """A header value as HTTP carries it: UTF-8 bytes read as Latin-1, no control characters."""
-    return "".join(c for c in value.encode("utf-8").decode("latin-1") if c.isprintable())
+    """A header value as HTTP carries it: UTF-8 bytes read as Latin-1, no control characters, no whitespace at
+    either end (a client sends none: HTTP trims it, and `requests` refuses a value that starts with a space)."""
+    return "".join(c for c in value.encode("utf-8").decode("latin-1") if c.isprintable()).strip()
 
 
 def _key_header(scheme: str) -> str | None:
