@@ -49,6 +49,10 @@ FIRST_CALL = {
     "escalate": ((_TEMPLATES,), ("sns", "sesv2", "secretsmanager")),
     "poll_x": ((_X,), ("stepfunctions", "secretsmanager")),
     "check_recipients": ((), ("sns",)),
+    "record_receipts": ((), ()),
+    "receive_sms": ((_TEMPLATES,), ("stepfunctions", "secretsmanager")),
+    "act_on_incident": ((_TEMPLATES,), ("stepfunctions",)),
+    "check_deleted_posts": ((_X,), ("stepfunctions", "secretsmanager")),
     "app": ((_TEMPLATES,), ("stepfunctions", "secretsmanager")),
 }
 _CLIENT = {
@@ -122,6 +126,8 @@ def functions(package: Path) -> dict[str, dict]:
 def measure(task: Path, runtime: Path, logical: str, spec: dict) -> tuple[float, float, float, float]:
     """(init, first call, CPU of both, whole process) in ms, from one fresh interpreter."""
     attribute = spec["handler"].split(".", 1)[1]
+    if attribute not in FIRST_CALL:
+        raise SystemExit(f"{logical} ({attribute}): say in FIRST_CALL what its first invocation loads")
     loads, clients = FIRST_CALL[attribute]
     first_call = "\n".join([*loads, *(_CLIENT[service] for service in ("dynamodb", *clients))])
     probe = _PROBE.format(task=str(task), runtime=str(runtime), attribute=attribute, first_call=first_call)

@@ -2,7 +2,7 @@
 
 It stands in for the carrier the way `x_emulator.py` stands in for X:
 
-- Outbound: the SMS adapter's boto3 `pinpoint-sms-voice-v2` client is pointed here (`SMS_ENDPOINT_URL`);
+- Outbound: the SMS adapter's botocore `pinpoint-sms-voice-v2` client is pointed here (`SMS_ENDPOINT_URL`);
   `POST /` with `X-Amz-Target: PinpointSMSVoiceV2.SendTextMessage` (AWS JSON 1.0) delivers the message to
   the destination's phone (`inbox(number)`) and answers `{"MessageId"}`. Like End User Messaging it
   refuses a destination that is not E.164 and a body over 1,600 characters (ValidationException, 400),

@@ -13,6 +13,8 @@ import pytest
 from chalicelib.domain.datafiles import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from cold_start import FIRST_CALL  # noqa: E402  (bench/ is scripts, not a package)
 BIN = Path(sys.executable).parent
 
 
@@ -42,6 +44,8 @@ def test_packaged_template_passes_cfn_lint(tmp_path):
     for name, resource in resources.items():
         if resource["Type"] == "AWS::Serverless::Function":
             assert "Role" in resource["Properties"], f"{name} has no explicit role"
+            # `make bench-cold-start` knows what each function's first invocation loads
+            assert resource["Properties"]["Handler"].split(".", 1)[1] in FIRST_CALL, name
     for role in (r for r in resources.values() if r["Type"] == "AWS::IAM::Role"):
         for policy in role["Properties"].get("Policies", []):
             for statement in policy["PolicyDocument"]["Statement"]:

@@ -2,10 +2,9 @@
 
 botocore rather than boto3: the functions need no resources API, and importing boto3 costs a cold
 start about 0.1 s. A client is created when it is first called, so a function that never publishes
-never loads SNS's service model. Every botocore session of the container (this one and PynamoDB's,
-one per table model) reads botocore's data through one loader (`sharing_data`), so the endpoint
-data, the list of services and each service model are loaded once, not once per session (each
-session would load them again: tens of milliseconds of a cold start apiece).
+never loads SNS's service model. Both botocore sessions of the container (this one and the one
+PynamoDB's table models share, see `dynamodb.use_tables`) read botocore's data through one loader
+(`sharing_data`), so the endpoint data, the list of services and each service model are loaded once.
 """
 from __future__ import annotations
 
@@ -27,11 +26,17 @@ def sharing_data(botocore_session: Any) -> Any:
     return botocore_session
 
 
-@lru_cache(maxsize=1)
-def session() -> Any:
+def new_session() -> Any:
+    """A botocore session reading through the container's loader (about 15 ms: ~850 handlers to register)."""
     import botocore.session  # PynamoDB imports botocore too; here it is only needed once a client is
 
     return sharing_data(botocore.session.get_session())
+
+
+@lru_cache(maxsize=1)
+def session() -> Any:
+    """The session the LazyClients create their clients from (one at a time, under their lock)."""
+    return new_session()
 
 
 class LazyClient:
@@ -39,13 +44,14 @@ class LazyClient:
 
     _lock = threading.Lock()
 
-    def __init__(self, service: str) -> None:
+    def __init__(self, service: str, endpoint_url: str | None = None) -> None:
         self._service = service
+        self._endpoint_url = endpoint_url
         self._client = None
 
     def __getattr__(self, name: str) -> Any:
         if self._client is None:
             with self._lock:
                 if self._client is None:
-                    self._client = session().create_client(self._service)
+                    self._client = session().create_client(self._service, endpoint_url=self._endpoint_url)
         return getattr(self._client, name)

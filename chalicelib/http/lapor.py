@@ -8,15 +8,14 @@ import base64
 import secrets
 from email import policy
 from email.parser import BytesParser
-from pathlib import Path
 from urllib.parse import parse_qs, quote
 
 from chalice import Blueprint, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from chalicelib.bootstrap import kemala
 from chalicelib.domain.places import regencies_with_kecamatan
 from chalicelib.http.inputs import TICKET_ID
+from chalicelib.http.pages import html
 from chalicelib.http.views import public_status
 from chalicelib.services.complaints import Complaint, ComplaintRejectedError
 from chalicelib.services.followups import ADDED, DUPLICATE, REOPENED
@@ -35,15 +34,6 @@ COMMENT_NOTICES = {
     ADDED: "Keterangan Anda tercatat dan diteruskan ke instansi.",
     DUPLICATE: "Keterangan ini sudah tercatat.",
 }
-_env = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
-                   autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-
-
-def _page(template: str, status: int = 200, **context) -> Response:
-    return Response(_env.get_template(template).render(**context), status_code=status,
-                    headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"})
-
-
 def new_form_id() -> str:
     """The id a form page carries (its ticket will be `WEB<id>`): 12 base32 characters (60 random bits),
     short enough to note down, and the same when the citizen sends the form twice."""
@@ -51,7 +41,7 @@ def new_form_id() -> str:
 
 
 def _form_page(values: dict, error: str = "", field: str = "", status: int = 200) -> Response:
-    return _page("lapor/form.html", status, form_id=values.get("form_id") or new_form_id(), values=values,
+    return html("lapor/form.html", status, form_id=values.get("form_id") or new_form_id(), values=values,
                  error=error, field=field, places=regencies_with_kecamatan(), privacy_choices=PRIVACY_CHOICES)
 
 
@@ -91,14 +81,14 @@ def submit():
     except ComplaintRejectedError as error:
         return _form_page(values, str(error), error.field, status=400)
     kind = "email" if "@" in values["contact"] else "phone" if values["contact"] else None
-    return _page("lapor/received.html", 201, ticket_id=ticket_id, contact_kind=kind)
+    return html("lapor/received.html", 201, ticket_id=ticket_id, contact_kind=kind)
 
 
 @lapor.route("/lapor/status", methods=["GET"])
 def status_lookup():
     wanted = ((lapor.current_request.query_params or {}).get("tiket") or "").strip()
     if not wanted:
-        return _page("lapor/status.html")
+        return html("lapor/status.html")
     return Response("", status_code=303, headers={"Location": f"/lapor/status/{quote(wanted, safe='')}"})
 
 
@@ -124,8 +114,8 @@ def _status_page(ticket_id: str, status: int = 200, **context) -> Response:
     try:
         view = public_status(_ticket_as_typed(ticket_id), kemala().directory)
     except TicketNotFoundError:
-        return _page("lapor/status.html", 404, ticket_id=ticket_id, error=f"Tiket {ticket_id} tidak ditemukan")
-    return _page("lapor/status.html", status, ticket_id=ticket_id, view=view, comment_id=new_form_id(), **context)
+        return html("lapor/status.html", 404, ticket_id=ticket_id, error=f"Tiket {ticket_id} tidak ditemukan")
+    return html("lapor/status.html", status, ticket_id=ticket_id, view=view, comment_id=new_form_id(), **context)
 
 
 @lapor.route("/lapor/status/{ticket_id}", methods=["POST"], content_types=FORM_TYPES)

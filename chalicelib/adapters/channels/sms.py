@@ -17,8 +17,7 @@ import json
 import unicodedata
 from datetime import datetime
 
-import boto3
-
+from chalicelib.adapters.clients import LazyClient
 from chalicelib.adapters.channels.parts import split_message
 from chalicelib.adapters.channels.throttling import throttling_is_rate_limit
 from chalicelib.domain.tickets import Ticket
@@ -72,8 +71,7 @@ class SmsChannel:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "SmsChannel":
-        client = boto3.client("pinpoint-sms-voice-v2", endpoint_url=settings.sms_endpoint_url)
-        return cls(client, settings.sms_origination)
+        return cls(LazyClient("pinpoint-sms-voice-v2", settings.sms_endpoint_url), settings.sms_origination)
 
     def receive(self, cursor: str | None) -> Inbox:
         """Nothing to pull: inbound SMS are pushed through SNS (`parse_inbound`)."""
