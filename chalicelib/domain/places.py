@@ -209,8 +209,7 @@ def locate(text: str, gaz: Gazetteer | None = None) -> Location:
             continue
         if mention.kind == "village" and anchors and not anchors.intersection(mention.codes):
             continue
-        if mention.kind == "bare_village" and (anchors or len(mention.codes) > 1) \
-                and not anchors.intersection(mention.codes):
+        if mention.kind == "bare_village" and anchors and not anchors.intersection(mention.codes):
             continue
         # A shared name goes to the regencies the other places name, else leans to the most
         # populous and still supports the others; between equal mentions the first one named

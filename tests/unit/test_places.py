@@ -28,9 +28,10 @@ from chalicelib.domain.places import locate
     # a village named without "desa"/"kel.": a name of its own (several words, or after "di"/"nang"), one regency
     ("Rob di Panjang Wetan wis seminggu ra surut", "3375"),
     ("Banyu PDAM nang Kestalan buthek coklat", "3372"),
-    # ... not a village that shares its name with an everyday word, nor one several regencies have
+    # ... not a village that shares its name with an everyday word; one several regencies have goes to the
+    # most populous of them (Cangkring: Kabupaten Tegal's, Demak's, ...), as a shared kecamatan name does
     ("Saya warga kota. Jadi gini, air PDAM cuma ngalir malam", None),
-    ("Jalan rusak di Cangkring sudah setahun", None),
+    ("Jalan rusak di Cangkring sudah setahun", "3328"),
 ])
 def test_finds_the_regency_of_the_problem(text, region):
     assert locate(text).code == region
