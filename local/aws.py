@@ -213,6 +213,10 @@ class LocalAws:
         self.endpoint = ""
         self._role_arn = ""
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        # moto's ASL interpreter logs as an error the missing path an `IsPresent` test looks for (the
+        # NewOrReopened choice on every new ticket), then answers false as Step Functions does.
+        logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component").addFilter(
+            lambda record: "NoSuchJsonPathError" not in record.getMessage())
 
     def start(self) -> "LocalAws":
         self._server.start()
