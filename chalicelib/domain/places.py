@@ -35,6 +35,7 @@ _RIVER_CUES = {"kali", "sungai", "bengawan", "kanal"}  # a river named after a p
 _CUE_WORDS = _EXPLICIT_REGENCY | _EXPLICIT_DISTRICT | _VILLAGE_CUES | _RIVER_CUES
 # A regency named outright outweighs a kecamatan of the same name elsewhere ("Pasar Kliwon Kudus").
 SENDER_WEIGHT = 0.45  # "Saya warga X": the sender's home (chosen on the training files' region labels)
+_VILLAGE_KINDS = ("village", "bare_village")
 _KIND_WEIGHT = {"alias": 2.0, "regency": 2.2, "district": 2.0, "outside": 2.0, "village": 1.5, "bare_village": 1.0}
 
 
@@ -131,9 +132,11 @@ def _mentions(text: str, gaz: Gazetteer) -> list[_Mention]:
 
 
 def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer) -> _Mention | None:
+    """The place `phrase` names given the words `before` it, or None. After "desa"/"kel." it is the
+    village, not the kecamatan of the same name ("Kel. Mojosongo")."""
     prev = before[-1] if before else ""
     alias = phrase in gaz.names and gaz.names[phrase].kind == "alias"
-    if prev in _VILLAGE_CUES and phrase in gaz.villages and not alias:  # "Kel. Mojosongo": the village, not the kecamatan
+    if prev in _VILLAGE_CUES and phrase in gaz.villages and not alias:
         place = Place("village", gaz.villages[phrase])
     else:
         place = gaz.names.get(phrase)
@@ -201,15 +204,14 @@ def locate(text: str, gaz: Gazetteer | None = None) -> Location:
     # another place abroad does not vouch for a word that may be no place at all ("bali": come back)
     supported = {m.codes[0] for m in mentions if not m.needs_support and len(m.codes) == 1} - {OUTSIDE}
     # a village name none of the named kecamatan/regencies/landmarks agree with is another village
-    anchors = {m.codes[0] for m in mentions if not m.needs_support and len(m.codes) == 1 and m.kind not in ("village", "bare_village")}
+    anchors = {m.codes[0] for m in mentions
+               if not m.needs_support and len(m.codes) == 1 and m.kind not in _VILLAGE_KINDS}
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[str]] = defaultdict(list)
     for position, mention in enumerate(mentions):
         if mention.needs_support and not supported.intersection(mention.codes):
             continue
-        if mention.kind == "village" and anchors and not anchors.intersection(mention.codes):
-            continue
-        if mention.kind == "bare_village" and anchors and not anchors.intersection(mention.codes):
+        if mention.kind in _VILLAGE_KINDS and anchors and not anchors.intersection(mention.codes):
             continue
         # A shared name goes to the regencies the other places name, else leans to the most
         # populous and still supports the others; between equal mentions the first one named
