@@ -94,7 +94,8 @@ def main() -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="poll, route, notify and escalate sample tweets until Ctrl-C")
     run_parser.add_argument("--tweets", default=str(HERE / "sample_tweets.jsonl"))
-    run_parser.add_argument("--interval", type=float, default=5.0, help="seconds between polls")
+    run_parser.add_argument("--interval", type=float, default=8.0,
+                            help="seconds between polls (each is three X searches: 8 s stays within X's 450 per 15 min)")
     run_parser.add_argument("--batch", type=int, default=3, help="new tweets appearing per poll")
     run_parser.add_argument("--sla-seconds", type=int, default=60, help="NORMAL response deadline (others scale)")
     run_parser.add_argument("--resolution-seconds", type=int, default=240, help="NORMAL resolution deadline")
