@@ -2,19 +2,19 @@
 classify, assign and notify the agency (one task: `route_and_notify`), tell the citizen, wait for the
 agency, escalate.
 
-Each step reads the ticket, applies one domain transition and writes it back. A step that finds
+Each step reads the ticket, applies its domain transitions and writes it back. A step that finds
 its work already done (a Step Functions retry after a timeout, say) returns the recorded result
 instead of doing it twice. Every step returns `progress(...)`: where the ticket stands now.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from chalicelib.domain import messages
 from chalicelib.domain.directory import TRIAGE, Agency, Directory
 from chalicelib.domain.sla import Deadlines
-from chalicelib.domain.tickets import FINISHED, WITH_AGENCY, Delivery, MessageKind, Status, Ticket
+from chalicelib.domain.tickets import FINISHED, WITH_AGENCY, Delivery, Status, Ticket
 from chalicelib.domain.incidents import leads
 from chalicelib.domain.senders import sender_of
 from chalicelib.services.alerting import Alert, send_once
@@ -25,6 +25,7 @@ from chalicelib.services.progress import progress
 
 _CLOCKS = ("response", "resolution")
 _PARK_ATTEMPTS = 5  # parking the token races the agency's own actions on the ticket
+_ROUTE_ATTEMPTS = 3  # routing races the citizen's follow-ups and the triage desk on the new ticket
 
 
 def deadlines_for(c: Collaborators, ticket: Ticket, agency: Agency) -> Deadlines:
@@ -49,28 +50,33 @@ class WorkflowSteps:
 
     def route_and_notify(self, ticket_id: str) -> dict:
         """A new complaint to its agency in one task (one invocation, one state transition): classify,
-        assign, notify. Each skips what an earlier attempt already did, so a retry resumes where a crash
-        stopped; a reassigned ticket goes straight to the notification."""
-        self.classify(ticket_id)
-        self.assign(ticket_id)
-        self.notify_agency(ticket_id)
-        return self._progress(self._c.tickets.get(ticket_id))
+        assign, notify, on one read of the ticket. Each skips what an earlier attempt already did, so a
+        retry resumes where a crash stopped; a reassigned ticket goes straight to the notification. A
+        write that finds the ticket changed meanwhile (the citizen's follow-up, say) reads it again."""
+        for attempt in range(_ROUTE_ATTEMPTS):
+            ticket = self._c.tickets.get(ticket_id)
+            try:
+                self._classify(ticket)
+                self._assign(ticket)
+                self._notify_agency(ticket)
+                return self._progress(ticket)
+            except ConcurrentUpdateError:
+                if attempt == _ROUTE_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
 
-    def classify(self, ticket_id: str) -> dict:
-        ticket = self._c.tickets.get(ticket_id)
+    def _classify(self, ticket: Ticket) -> None:
         if ticket.status is Status.RECEIVED:
             classification = self._c.classify(ticket.text)
             if ticket.regency:  # the reporter's own choice of place beats what the text suggests
                 classification = replace(classification, region=ticket.regency)
             ticket.classify(classification, self._c.clock())
             self._c.tickets.save(ticket)
-        return asdict(ticket.classification)
 
-    def assign(self, ticket_id: str) -> dict:
+    def _assign(self, ticket: Ticket) -> None:
         """The classified agency, or the triage desk when routing is not confident enough; plus a copy
         to the regency/city government where the problem is, for agencies whose work it shares."""
         c = self._c
-        ticket = c.tickets.get(ticket_id)
         if ticket.status is Status.CLASSIFIED:
             classification = ticket.classification
             confident = classification.confidence >= c.directory.triage_confidence
@@ -80,14 +86,12 @@ class WorkflowSteps:
                           copy_region=copy_region(agency, classification.region, c.directory))
             Incidents(c).link(ticket)
             c.tickets.save(ticket)
-        return self._progress(ticket)
 
-    def notify_agency(self, ticket_id: str) -> dict:
+    def _notify_agency(self, ticket: Ticket) -> None:
         """The agency's alert (e-mail through its topic), a copy to the regency government where the
         directory says so, and a page to its duty officer for an EMERGENCY; then the citizen's ticket
         number is recorded to be told (not for the triage desk: mostly thanks, chatter and spam)."""
         c = self._c
-        ticket = c.tickets.get(ticket_id)
         if ticket.status is Status.ASSIGNED and not leads(ticket.incident, ticket.ticket_id):
             ticket.mark_notified(c.clock())  # the incident's lead alerted the agency; actions on it reach this one
             ticket.tell_ticket_number()
@@ -107,9 +111,6 @@ class WorkflowSteps:
             if ticket.agency != TRIAGE:
                 ticket.tell_ticket_number()
             c.tickets.save(ticket)
-        view = self._progress(ticket)
-        view["message_key"] = MessageKind.TICKET.value if MessageKind.TICKET.value in ticket.deliveries else None
-        return view
 
     def tell_citizen(self, ticket_id: str, key: str | None) -> dict:
         """Send one recorded message to the citizen, part by part, each part exactly once.

@@ -23,10 +23,10 @@ def crashed_notify(part: str):
 def test_a_retry_after_a_crash_past_both_sends_finds_the_receipts_and_sends_only_what_never_left():
     app = crashed_notify("ses")  # the agency's alert went out; the copy to Kota Tegal did not
     with pytest.raises(AlertUnconfirmedError, match="copy"):  # its receipts could still be on their way
-        app.kemala.steps.notify_agency("X1")
+        app.kemala.steps.route_and_notify("X1")
     app.now += timedelta(minutes=3)
-    app.kemala.steps.notify_agency("X1")
-    app.kemala.steps.notify_agency("X1")
+    app.kemala.steps.route_and_notify("X1")
+    app.kemala.steps.route_and_notify("X1")
     assert app.notifier.parts_sent == [("sns", KEY), ("ses", KEY), ("sns", COPY), ("ses", COPY)]
     assert app.tickets.get("X1").status is Status.NOTIFIED
 
@@ -34,10 +34,10 @@ def test_a_retry_after_a_crash_past_both_sends_finds_the_receipts_and_sends_only
 def test_a_retry_after_a_crash_between_the_publish_and_the_mail_sends_the_mail_once_the_wait_is_over():
     app = crashed_notify("sns")
     with pytest.raises(AlertUnconfirmedError):  # the e-mail's receipt may still be on its way
-        app.kemala.steps.notify_agency("X1")
+        app.kemala.steps.route_and_notify("X1")
     app.now += timedelta(minutes=3)
-    app.kemala.steps.notify_agency("X1")
-    app.kemala.steps.notify_agency("X1")
+    app.kemala.steps.route_and_notify("X1")
+    app.kemala.steps.route_and_notify("X1")
     assert app.notifier.parts_sent == [("sns", KEY), ("ses", KEY), ("sns", COPY), ("ses", COPY)]
 
 
@@ -47,10 +47,10 @@ def test_receipts_in_flight_hold_the_retry_until_they_arrive():
     with pytest.raises(RuntimeError, match="injected crash"):
         route_and_notify(app)
     with pytest.raises(AlertUnconfirmedError):
-        app.kemala.steps.notify_agency("X1")
+        app.kemala.steps.route_and_notify("X1")
     app.notifier.deliver_held_receipts()
     app.now += timedelta(minutes=3)  # the copy, begun with the agency's alert, never left: sent now
-    assert app.kemala.steps.notify_agency("X1")["outcome"] == "WAITING"
+    assert app.kemala.steps.route_and_notify("X1")["outcome"] == "WAITING"
     assert app.notifier.parts_sent == [("sns", KEY), ("ses", KEY), ("sns", COPY), ("ses", COPY)]
 
 
@@ -69,5 +69,5 @@ def test_a_reassigned_ticket_alerts_the_new_agency_afresh():
     app = with_ticket()
     route_and_notify(app)
     app.kemala.agencies.reassign("X1", "DINKES", "DINSOS", "bantuan sosial, bukan layanan kesehatan")
-    app.kemala.steps.notify_agency("X1")
+    app.kemala.steps.route_and_notify("X1")
     assert ("sns", "new_ticket-assigned-2-agency-dinsos") in app.notifier.parts_sent

@@ -22,9 +22,7 @@ def report(app: Reports, ticket_id: str, text: str, at=None, classification: Cla
     app.tickets.add(Ticket(ticket_id, "sms", ticket_id, text, at or app.now, author=f"+62812{len(app.tickets.rows):08d}",
                            kecamatan=kecamatan))
     app.next_classification = classification
-    app.kemala.steps.classify(ticket_id)
-    app.kemala.steps.assign(ticket_id)
-    app.kemala.steps.notify_agency(ticket_id)
+    app.kemala.steps.route_and_notify(ticket_id)
     return app.tickets.get(ticket_id)
 
 

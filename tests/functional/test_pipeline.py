@@ -229,7 +229,7 @@ def test_reassignment_notifies_the_new_agency_and_stores_a_correction_once_it_ta
     assert ticket.status is Status.ASSIGNED and ticket.agency == "BPJSKES" and ticket.copy_region is None
     assert app.workflow.resumed[-1][1]["outcome"] == "REASSIGNED"
     assert app.corrections.items == []
-    app.kemala.steps.notify_agency("X1")
+    app.kemala.steps.route_and_notify("X1")
     assert ("agency-bpjskes", "new_ticket", "X1") in app.notifier.sent
     app.kemala.agencies.acknowledge("X1", "BPJSKES")
     app.kemala.agencies.answer("X1", "BPJSKES", "Kepesertaan sudah kami cek")
@@ -282,3 +282,22 @@ def test_the_recipient_check_covers_every_duty_officer_and_the_operators(app):
     app.notifier.silent = {"agency-bpbd-duty"}
     assert app.kemala.unreachable_recipients() == ["agency-bpbd-duty: no confirmed subscriber"]
     assert len(app.notifier.checked) == len(list(app.kemala.directory)) + 1 and "operators" in app.notifier.checked
+
+
+def test_routing_that_loses_a_race_to_a_follow_up_reads_the_ticket_again_and_alerts_once(app):
+    save, raced = app.tickets.save, []
+
+    def follow_up_lands_first(ticket):
+        if not raced:  # the citizen's follow-up is written between routing's read and its first write
+            raced.append(ticket.ticket_id)
+            stored = app.tickets.get(ticket.ticket_id)
+            stored.author = "sri (ditambah)"
+            save(stored)
+        save(ticket)
+
+    app.tickets.save = follow_up_lands_first
+    view = route_and_notify(app)
+    ticket = app.tickets.get("X1")
+    assert raced == ["X1"] and ticket.status is Status.NOTIFIED and view["outcome"] == "WAITING"
+    assert ticket.author == "sri (ditambah)"  # the other write is kept
+    assert [sent for sent in app.notifier.sent if sent[1] == "new_ticket"] == [("agency-dinkes", "new_ticket", "X1")]

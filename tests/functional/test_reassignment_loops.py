@@ -7,7 +7,7 @@ from tests.functional.test_pipeline import route_and_notify, with_ticket
 
 
 def hand_on(app, by: str, to: str):
-    app.kemala.steps.notify_agency("X1")
+    app.kemala.steps.route_and_notify("X1")
     return app.kemala.agencies.reassign("X1", by, to, "bukan wewenang kami")
 
 
@@ -38,7 +38,7 @@ def test_the_triage_desks_decision_stands_and_is_the_one_correction_recorded():
     hand_on(app, "BPJSKES", "DINKES")  # bounced: now with the triage desk
     decided = hand_on(app, "TRIAGE", "DINKES")
     assert decided.agency == "DINKES"
-    app.kemala.steps.notify_agency("X1")
+    app.kemala.steps.route_and_notify("X1")
     app.kemala.agencies.acknowledge("X1", "DINKES")
     app.kemala.agencies.answer("X1", "DINKES", "Sudah kami tangani")
     app.kemala.agencies.resolve("X1", "DINKES", "Selesai")
@@ -50,7 +50,7 @@ def test_one_correction_when_the_final_holder_takes_the_ticket_up_however_often_
     route_and_notify(app)
     hand_on(app, "DINKES", "BPJSKES")
     hand_on(app, "BPJSKES", "DISHUB")
-    app.kemala.steps.notify_agency("X1")
+    app.kemala.steps.route_and_notify("X1")
     app.kemala.agencies.acknowledge("X1", "DISHUB")
     app.kemala.agencies.acknowledge("X1", "DISHUB")
     app.kemala.agencies.answer("X1", "DISHUB", "Kami cek")
