@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.domain.datafiles import parse_yaml
+from chalicelib.domain.routing import build_lexicon, lexicon_as_data
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -63,6 +64,10 @@ def test_packaged_template_passes_cfn_lint(tmp_path):
     assert "__pycache__/app.cpython-311.pyc" in names  # the code directory is read-only on Lambda
     # Every data file administrators edit is shipped also as JSON, equal to what its YAML says.
     sources = sorted((ROOT / "chalicelib" / "data").glob("*.yaml"))
-    assert set(precomputed) == {f"chalicelib/data/precomputed/{source.stem}.json" for source in sources}
+    forms = "chalicelib/data/precomputed/routing_lexicon.forms.json"
+    assert set(precomputed) == {f"chalicelib/data/precomputed/{source.stem}.json" for source in sources} | {forms}
     for source in sources:
         assert precomputed[f"chalicelib/data/precomputed/{source.stem}.json"] == parse_yaml(source.read_text("utf-8"))
+    # ... and the lexicon as the router matches it, equal to what it builds from the YAML
+    assert precomputed[forms] == json.loads(json.dumps(lexicon_as_data(build_lexicon(
+        parse_yaml((ROOT / "chalicelib" / "data" / "routing_lexicon.yaml").read_text("utf-8"))))))

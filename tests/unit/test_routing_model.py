@@ -7,7 +7,8 @@ import pytest
 
 from chalicelib.cli import MAX_TEXT_CHARS, classify_stream
 from chalicelib.domain.learning import LinearModel, Vectorizer
-from chalicelib.domain.routing import Router, classify, default_router, featurize, load_lexicon
+from chalicelib.domain.routing import (Router, classify, default_router, featurize, lexicon_as_data, lexicon_from_data,
+                                      load_lexicon)
 from chalicelib.domain.text import char_ngrams
 from chalicelib.services.evaluation import coverage_table, expected_calibration_error
 
@@ -91,3 +92,9 @@ def test_cross_validation_leaves_one_writer_out_at_a_time():
     for train_part, test_part in folds:
         left_out = {examples[i].group for i in test_part}
         assert len(left_out) == 1 and not left_out & {examples[i].group for i in train_part}
+
+
+def test_the_lexicon_the_package_ships_as_built_reads_back_as_the_same_lexicon():
+    lexicon = load_lexicon()
+    assert lexicon_from_data(json.loads(json.dumps(lexicon_as_data(lexicon)))) == lexicon
+    assert {"jalan berlubang", "jalan lubang"} <= lexicon.agency_phrases.keys()  # as written, and stemmed
