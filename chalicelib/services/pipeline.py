@@ -50,9 +50,11 @@ class WorkflowSteps:
 
     def route_and_notify(self, ticket_id: str) -> dict:
         """A new complaint to its agency in one task (one invocation, one state transition): classify,
-        assign, notify, on one read of the ticket. Each skips what an earlier attempt already did, so a
-        retry resumes where a crash stopped; a reassigned ticket goes straight to the notification. A
-        write that finds the ticket changed meanwhile (the citizen's follow-up, say) reads it again."""
+        assign, notify, on one read of the ticket. The classification and the assignment are written
+        with the alert's start (routing again after a crash before that write gives the same answer), the
+        notification once the alert is out; a retry resumes where a crash stopped, and a reassigned ticket
+        goes straight to the notification. A write that finds the ticket changed meanwhile (the citizen's
+        follow-up, say) reads it again."""
         for attempt in range(_ROUTE_ATTEMPTS):
             ticket = self._c.tickets.get(ticket_id)
             try:
@@ -71,7 +73,6 @@ class WorkflowSteps:
             if ticket.regency:  # the reporter's own choice of place beats what the text suggests
                 classification = replace(classification, region=ticket.regency)
             ticket.classify(classification, self._c.clock())
-            self._c.tickets.save(ticket)
 
     def _assign(self, ticket: Ticket) -> None:
         """The classified agency, or the triage desk when routing is not confident enough; plus a copy
@@ -85,7 +86,6 @@ class WorkflowSteps:
             ticket.assign(agency.code, deadlines_for(c, ticket, agency), c.clock(),
                           copy_region=copy_region(agency, classification.region, c.directory))
             Incidents(c).link(ticket)
-            c.tickets.save(ticket)
 
     def _notify_agency(self, ticket: Ticket) -> None:
         """The agency's alert (e-mail through its topic), a copy to the regency government where the
