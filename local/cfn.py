@@ -86,6 +86,13 @@ class Provisioner:
             "AWS::Cognito::UserPoolGroup": self._user_pool_group,
             "AWS::StepFunctions::StateMachine": self._state_machine,
         }
+        self._clients: dict[str, Any] = {}
+
+    def _client(self, service: str) -> Any:
+        """One client per service for the whole template (hundreds of resources; a client takes ~15 ms to build)."""
+        if service not in self._clients:
+            self._clients[service] = self._session.client(service)
+        return self._clients[service]
 
     def create_all(self, template: dict) -> None:
         """Creates every resource, or says which one this emulator cannot stand in for."""
@@ -104,7 +111,7 @@ class Provisioner:
         args = {k: p[k] for k in ("TableName", "AttributeDefinitions", "KeySchema", "BillingMode") if k in p}
         if "GlobalSecondaryIndexes" in p:
             args["GlobalSecondaryIndexes"] = p["GlobalSecondaryIndexes"]
-        client = self._session.client("dynamodb")
+        client = self._client("dynamodb")
         arn = client.create_table(**args)["TableDescription"]["TableArn"]
         if "TimeToLiveSpecification" in p:
             client.update_time_to_live(TableName=p["TableName"], TimeToLiveSpecification=p["TimeToLiveSpecification"])
@@ -113,43 +120,43 @@ class Provisioner:
 
     def _topic(self, logical: str, props: dict) -> None:
         p = self._resolver.resolve(props)
-        arn = self._session.client("sns").create_topic(Name=p["TopicName"])["TopicArn"]
+        arn = self._client("sns").create_topic(Name=p["TopicName"])["TopicArn"]
         self._resolver.refs[logical] = arn
         self._resolver.attrs[logical] = {"TopicName": p["TopicName"], "TopicArn": arn}
 
     def _subscription(self, logical: str, props: dict) -> None:
         p = self._resolver.resolve(props)
-        arn = self._session.client("sns").subscribe(TopicArn=p["TopicArn"], Protocol=p["Protocol"], Endpoint=p["Endpoint"])
+        arn = self._client("sns").subscribe(TopicArn=p["TopicArn"], Protocol=p["Protocol"], Endpoint=p["Endpoint"])
         self._resolver.refs[logical] = arn["SubscriptionArn"]
 
     def _secret(self, logical: str, props: dict) -> None:
         p = self._resolver.resolve(props)
         value = p.get("SecretString") or _generate_secret(p["GenerateSecretString"])
-        arn = self._session.client("secretsmanager").create_secret(Name=p["Name"], SecretString=value)["ARN"]
+        arn = self._client("secretsmanager").create_secret(Name=p["Name"], SecretString=value)["ARN"]
         self._resolver.refs[logical] = arn
         self._resolver.attrs[logical] = {"Id": arn}
 
     def _bucket(self, logical: str, props: dict) -> None:
         p = self._resolver.resolve(props)
-        self._session.client("s3").create_bucket(
+        self._client("s3").create_bucket(
             Bucket=p["BucketName"], CreateBucketConfiguration={"LocationConstraint": self._resolver.refs["AWS::Region"]})
         self._resolver.refs[logical] = p["BucketName"]
         self._resolver.attrs[logical] = {"Arn": f"arn:aws:s3:::{p['BucketName']}"}
 
     def _email_identity(self, logical: str, props: dict) -> None:
         identity = self._resolver.resolve(props["EmailIdentity"])
-        self._session.client("sesv2").create_email_identity(EmailIdentity=identity)  # moto verifies it at once
+        self._client("sesv2").create_email_identity(EmailIdentity=identity)  # moto verifies it at once
         self._resolver.refs[logical] = identity
 
     def _configuration_set(self, logical: str, props: dict) -> None:
         name = self._resolver.resolve(props["Name"])
-        self._session.client("sesv2").create_configuration_set(ConfigurationSetName=name)
+        self._client("sesv2").create_configuration_set(ConfigurationSetName=name)
         self._resolver.refs[logical] = name
 
     def _event_destination(self, logical: str, props: dict) -> None:
         p = self._resolver.resolve(props)
         destination = p["EventDestination"]
-        self._session.client("ses").create_configuration_set_event_destination(  # moto has it in SES v1 only
+        self._client("ses").create_configuration_set_event_destination(  # moto has it in SES v1 only
             ConfigurationSetName=p["ConfigurationSetName"], EventDestination={
                 "Name": destination["Name"], "Enabled": destination.get("Enabled", True),
                 "MatchingEventTypes": destination["MatchingEventTypes"],
@@ -158,7 +165,7 @@ class Provisioner:
 
     def _user_pool(self, logical: str, props: dict) -> None:
         p = self._resolver.resolve(props)
-        pool = self._session.client("cognito-idp").create_user_pool(
+        pool = self._client("cognito-idp").create_user_pool(
             PoolName=p["UserPoolName"], Policies=p["Policies"], AdminCreateUserConfig=p["AdminCreateUserConfig"],
             UsernameConfiguration=p["UsernameConfiguration"])["UserPool"]
         self._resolver.refs[logical] = pool["Id"]
@@ -166,14 +173,14 @@ class Provisioner:
 
     def _user_pool_client(self, logical: str, props: dict) -> None:
         p = self._resolver.resolve(props)
-        client = self._session.client("cognito-idp").create_user_pool_client(
+        client = self._client("cognito-idp").create_user_pool_client(
             UserPoolId=p["UserPoolId"], ClientName=p["ClientName"], GenerateSecret=p["GenerateSecret"],
             ExplicitAuthFlows=p["ExplicitAuthFlows"])["UserPoolClient"]
         self._resolver.refs[logical] = client["ClientId"]
 
     def _user_pool_group(self, logical: str, props: dict) -> None:
         p = self._resolver.resolve(props)
-        self._session.client("cognito-idp").create_group(GroupName=p["GroupName"], UserPoolId=p["UserPoolId"])
+        self._client("cognito-idp").create_group(GroupName=p["GroupName"], UserPoolId=p["UserPoolId"])
         self._resolver.refs[logical] = p["GroupName"]
 
     def _state_machine(self, logical: str, props: dict) -> None:
@@ -182,7 +189,7 @@ class Provisioner:
         substitutions = self._resolver.resolve(props.get("DefinitionSubstitutions", {}))
         definition = _SUB.sub(lambda m: substitutions[m.group(1)], json.dumps(props["Definition"]))
         name = self._resolver.resolve(props["StateMachineName"])
-        arn = self._session.client("stepfunctions").create_state_machine(
+        arn = self._client("stepfunctions").create_state_machine(
             name=name, definition=definition, type=props.get("StateMachineType", "STANDARD"),
             roleArn=f"arn:aws:iam::{self._resolver.refs['AWS::AccountId']}:role/{name}",
         )["stateMachineArn"]
