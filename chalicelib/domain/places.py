@@ -30,7 +30,10 @@ _JOIN = re.compile(r"[-\u2013\u2014/]")
 _MAX_WORDS = 4
 _EXPLICIT_REGENCY = {"kota", "kab", "kabupaten", "pemkab", "pemkot"}
 _EXPLICIT_DISTRICT = {"kec", "kecamatan"}
-_VILLAGE_CUES = {"desa", "ds", "dusun", "dukuh", "kelurahan", "kel", "kampung", "dsn"}
+_RURAL_CUES = {"desa", "ds", "dusun", "dukuh", "dsn"}  # a city (kota) has kelurahan, no desa or dusun
+_VILLAGE_CUES = _RURAL_CUES | {"kelurahan", "kel", "kampung"}
+# "Gumelem Kulon", "Gumelem Wetan": the village pair's own name ("Gumelem") names them too
+_SIDES = {"kulon", "wetan", "lor", "kidul", "tengah", "utara", "selatan", "timur", "barat"}
 _RIVER_CUES = {"kali", "sungai", "bengawan", "kanal"}  # a river named after a place runs through others too
 _CUE_WORDS = _EXPLICIT_REGENCY | _EXPLICIT_DISTRICT | _VILLAGE_CUES | _RIVER_CUES
 # A regency named outright outweighs a kecamatan of the same name elsewhere ("Pasar Kliwon Kudus").
@@ -79,8 +82,13 @@ def load_gazetteer() -> Gazetteer:
         names[bare] = Place("regency", codes)
     for name, code in extra["aliases"].items():
         names[name] = Place("alias", (code,))
+    villages = {k: tuple(v) for k, v in data["villages"].items()}
+    for name, codes in list(villages.items()):
+        base, _, side = name.rpartition(" ")
+        if side in _SIDES and base not in names:
+            villages[base] = tuple(dict.fromkeys(villages.get(base, ()) + codes))
     return Gazetteer(
-        names=names, villages={k: tuple(v) for k, v in data["villages"].items()},
+        names=names, villages=villages,
         districts={k: tuple(v) for k, v in data["districts"].items()},
         kota_of=kota_of, kabupaten_of=kabupaten_of, population={str(k): v for k, v in extra["population"].items()},
         shared_name_defaults=extra["shared_name_defaults"],
@@ -133,10 +141,12 @@ def _mentions(text: str, gaz: Gazetteer) -> list[_Mention]:
 
 def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer) -> _Mention | None:
     """The place `phrase` names given the words `before` it, or None. After "desa"/"kel." it is the
-    village, not the kecamatan of the same name ("Kel. Mojosongo")."""
+    village, not the kecamatan of the same name ("Kel. Mojosongo"), and after "desa"/"dusun" not a
+    city's quarter of the same name ("Dusun Tlogosari", not Semarang's Tlogosari)."""
     prev = before[-1] if before else ""
     alias = phrase in gaz.names and gaz.names[phrase].kind == "alias"
-    if prev in _VILLAGE_CUES and phrase in gaz.villages and not alias:
+    city_alias = alias and all(code[2] == "7" for code in gaz.names[phrase].codes)
+    if prev in _VILLAGE_CUES and phrase in gaz.villages and (not alias or prev in _RURAL_CUES and city_alias):
         place = Place("village", gaz.villages[phrase])
     else:
         place = gaz.names.get(phrase)
@@ -149,6 +159,9 @@ def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer)
         return None
     default = gaz.shared_name_defaults.get(phrase)
     named = gaz.names[phrase].codes if place.kind == "village" and phrase in gaz.names else ()
+    if gaz.names.get(phrase, place).kind == "district":
+        # a kecamatan's seat mostly bears its name ("Desa Pucakwangi", Kec. Pucakwangi), listed or not
+        place = Place(place.kind, tuple(dict.fromkeys(place.codes + named)))
     urban = prev in {"kelurahan", "kel"}
     # A kelurahan is mostly urban, so a city's ("Kel. Mojosongo": Solo's); a village that shares its
     # kecamatan's or regency's name lies there ("Kel. Sukoharjo"); then the name's default, then

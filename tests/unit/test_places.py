@@ -32,6 +32,12 @@ from chalicelib.domain.places import locate
     # most populous of them (Cangkring: Kabupaten Tegal's, Demak's, ...), as a shared kecamatan name does
     ("Saya warga kota. Jadi gini, air PDAM cuma ngalir malam", None),
     ("Jalan rusak di Cangkring sudah setahun", "3328"),
+    # a village named like a kecamatan lies in it, even where the village list does not have it there
+    ("Rumah di Desa Pucakwangi tinggal gedek bolong", "3318"),
+    # after "desa"/"dusun" a name is a village, not the city quarter of the same name
+    ("Dusun Tlogosari ing Kecamatan Kaloran dereng wonten sinyal", "3323"),
+    # "Bakaran Kulon" and "Bakaran Wetan" make "Bakaran" a name of their own
+    ("Limbah batik di desa Bakaran nyemplung kali", "3318"),
 ])
 def test_finds_the_regency_of_the_problem(text, region):
     assert locate(text).code == region
