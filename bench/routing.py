@@ -4,7 +4,7 @@
 
 Defaults to the team's held-out set (bench/data/routing_eval.jsonl), the fresh set
 (bench/data/routing_fresh.jsonl) and the shared dev set (../shared/dev/tweets_dev.jsonl), those
-that exist. A frozen held-out split (bench/data/routing_holdout<N>.jsonl, now routing_holdout9.jsonl) is scored only when
+that exist. A frozen held-out split (bench/data/routing_holdout<N>.jsonl, none at the moment) is scored only when
 named, once, on the final model: `bench/routing.py bench/data/routing_holdout<N>.jsonl`. Per set, overall and per register (tweet:
 at most 280 characters or `register: tweet`; long: the rest): agency accuracy and macro-F1, region
 and urgency accuracy, EMERGENCY recall, classify latency p50/p99 (wall clock, and the process's CPU
