@@ -31,7 +31,8 @@ def mails(stack, agency: str, subject_part: str) -> list[str]:
 
 
 def test_a_reply_joins_the_ticket_and_not_fixed_reopens_it_for_the_resolution_again(stack):
-    post = stack.x.release("Lampu PJU di Jl. Majapahit Pedurungan Semarang mati semua, gelap gulita #KemalaJateng",
+    post = stack.x.release("Lampu penerangan jalan umum di Jl. Majapahit Pedurungan Semarang mati semua, gelap gulita "
+                           "#KemalaJateng",
                            "rina_smg")
     ticket_id = f"X{post.id}"
     stack.poll()
