@@ -159,7 +159,7 @@ def _mention_at(phrase: str, first_word: str, before: list[str], gaz: Gazetteer)
         return None
     default = gaz.shared_name_defaults.get(phrase)
     named = gaz.names[phrase].codes if place.kind == "village" and phrase in gaz.names else ()
-    if gaz.names.get(phrase, place).kind == "district":
+    if named and gaz.names[phrase].kind == "district":
         # a kecamatan's seat mostly bears its name ("Desa Pucakwangi", Kec. Pucakwangi), listed or not
         place = Place(place.kind, tuple(dict.fromkeys(place.codes + named)))
     urban = prev in {"kelurahan", "kel"}
